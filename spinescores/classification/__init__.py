@@ -1,0 +1,1 @@
+"""classification modules of spinescores; each defines INSTRUMENT and one entry point."""

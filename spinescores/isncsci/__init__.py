@@ -1,0 +1,1 @@
+"""isncsci modules of spinescores; each defines INSTRUMENT and one entry point."""

@@ -1,0 +1,1 @@
+"""prom modules of spinescores; each defines INSTRUMENT and one entry point."""
