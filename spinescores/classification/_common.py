@@ -1,0 +1,83 @@
+"""Private helpers shared by the tumour, trauma and deformity classification modules.
+
+They only read and check inputs; every scheme keeps its own rules in its own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from spinescores.base import Instrument, Item, Option, reject_unknown, require_mapping
+from spinescores.classification import _geometry
+from spinescores.errors import ScoreInputError
+
+GEOMETRY_KINDS = ("point", "line", "points")
+
+
+def choice(item_id: str, topic_en: str, topic_zh: str, options: tuple[tuple[Any, str, str], ...],
+           *, required: bool = True) -> Item:
+    """Build a choice item from ``(value, label_en, label_zh)`` triples."""
+    return Item(id=item_id, topic_en=topic_en, topic_zh=topic_zh, kind="choice",
+                options=tuple(Option(v, en, zh) for v, en, zh in options), required=required)
+
+
+def number(item_id: str, topic_en: str, topic_zh: str, low: float | None, high: float | None, unit: str,
+           *, required: bool = True, integer: bool = False) -> Item:
+    """Build a number (or whole-number) item with an inclusive range and a unit."""
+    return Item(id=item_id, topic_en=topic_en, topic_zh=topic_zh, kind="integer" if integer else "number",
+                minimum=low, maximum=high, unit=unit, required=required)
+
+
+def boolean(item_id: str, topic_en: str, topic_zh: str, *, required: bool = True) -> Item:
+    """Build a yes/no item."""
+    return Item(id=item_id, topic_en=topic_en, topic_zh=topic_zh, kind="boolean", required=required)
+
+
+def read_inputs(instrument: Instrument, inputs: Any) -> dict[str, Any]:
+    """Return the validated inputs present, after rejecting unknown keys and missing required items.
+
+    ``None`` is never a valid value: leave an optional item out instead of passing ``None``.
+    """
+    inputs = require_mapping(inputs, "inputs")
+    reject_unknown(instrument, inputs)
+    values: dict[str, Any] = {}
+    for item in instrument.items:
+        if item.id not in inputs:
+            if item.required:
+                raise ScoreInputError(item.id, None, _allowed_text(item), hint="required input is missing")
+            continue
+        values[item.id] = _validate(item, inputs[item.id])
+    return values
+
+
+def read_options(options: Mapping[str, Any], allowed: Mapping[str, tuple[Any, ...]]) -> dict[str, Any]:
+    """Return ``options`` after checking each name and value against ``allowed``."""
+    for name, value in options.items():
+        if name not in allowed:
+            raise ScoreInputError("option", name, sorted(allowed), hint="unknown option")
+        if isinstance(value, bool) != isinstance(allowed[name][0], bool) or value not in allowed[name]:
+            raise ScoreInputError(name, value, allowed[name])
+    return dict(options)
+
+
+def _validate(item: Item, value: Any) -> Any:
+    if item.kind == "point":
+        return _geometry.point(item.id, value)
+    if item.kind == "line":
+        return _geometry.line(item.id, value)
+    if item.kind == "points":
+        return _geometry.points(item.id, value, int(item.minimum or 0))
+    return item.validate(value)
+
+
+def _allowed_text(item: Item) -> Any:
+    if item.kind == "choice":
+        return item.allowed_values
+    if item.kind == "boolean":
+        return "True or False"
+    if item.kind in ("integer", "number"):
+        return item._range_text()
+    if item.kind in GEOMETRY_KINDS:
+        return _geometry.ALLOWED[item.kind]
+    return "a text value"
