@@ -1,0 +1,212 @@
+"""Completeness and the ASIA Impairment Scale with NT and ``*`` (reference sections 8-10).
+
+Results are lists of strings in the order A..E (AIS) or C, I (completeness), each item carrying a
+trailing ``*`` when it was reached only through a non-SCI instruction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spinescores.isncsci.exam import INT, KEY_MUSCLE_INDEX, Exam, Side
+from spinescores.isncsci.levels import Levels
+
+_ZERO_OR_ZERO_STAR = frozenset(("0", "0*"))
+_ZERO_OR_ZERO_NORMAL = frozenset(("0", "0**"))
+_CAN_BE_ABSENT = frozenset(("0", "NT", "0*", "NT*"))
+_NO_FUNCTION_POSSIBLE = frozenset(("0", "0*", "NT", "NT*"))
+_CAN_BE_BELOW_3 = frozenset(("0", "1", "2", "NT", "NT*", "0*", "1*", "2*"))
+_STAR_BELOW_3 = frozenset(("0*", "1*", "2*"))
+_BELOW_3 = frozenset(("0", "1", "2"))
+_TAGGED_BELOW_3 = frozenset(("0*", "1*", "2*", "0**", "1**", "2**"))
+
+
+def first_key_at_or_below(i: int) -> int:
+    """Return the key-muscle number FK(i) of section 1, or 10 (past S1) when there is none."""
+    if i <= 4:
+        return 0
+    if i <= 8:
+        return i - 4
+    if i <= 21:
+        return 5
+    if i <= 25:
+        return i - 16
+    return 10
+
+
+def sacral_scores(exam: Exam) -> tuple[str, str, str, str]:
+    """Return the four S4_5 scores: right LT, right PP, left LT, left PP."""
+    r, lf = exam.right, exam.left
+    return (r.light_touch[28], r.pin_prick[28], lf.light_touch[28], lf.pin_prick[28])
+
+
+def completeness(exam: Exam) -> list[str]:
+    """Return the completeness list of section 8 (sacral sparing)."""
+    scores = sacral_scores(exam)
+    if exam.vac == "No" and exam.dap == "No":
+        if all(s == "0" for s in scores):
+            return ["C"]
+        if all(s in _ZERO_OR_ZERO_STAR for s in scores):
+            return ["C*", "I*"]
+        if all(s in _ZERO_OR_ZERO_NORMAL for s in scores):
+            return ["I*"]
+    if exam.vac != "Yes" and exam.dap != "Yes" and all(s in _CAN_BE_ABSENT for s in scores):
+        return ["C", "I"]
+    return ["I"]
+
+
+def ais(exam: Exam, complete: list[str], motor_levels: tuple[Levels, Levels], nli: Levels,
+        stripped_nli: Callable[[], Levels]) -> list[str]:
+    """Return the AIS list of section 10.
+
+    ``stripped_nli`` returns the NLI of the exam with every ``*`` removed; it is called only when
+    the C test needs it (the ``C*`` rule), so exams without tags never pay for a second walk.
+    """
+    if exam.vac == "Yes" and len(nli) == 1 and nli[0][0] == INT:
+        return ["E*" if nli[0][1] else "E"]
+    scores = sacral_scores(exam)
+    sparing = exam.dap != "No" or any(s != "0" for s in scores)
+    sparing_flagged = exam.dap == "No" and sparing and all(s in ("0", "0*", "0**") for s in scores)
+    found: list[str] = []
+    if "C" in complete or "C*" in complete:
+        found.append("A*" if any(c.endswith("*") for c in complete) else "A")
+    if sparing and exam.vac != "Yes":
+        b = _grade_b(exam, motor_levels, sparing_flagged)
+        if b:
+            found.append(b)
+    motor_incomplete, mi_flagged = _motor_incomplete(exam, motor_levels, sparing)
+    if motor_incomplete:
+        sides = (exam.right.motor, exam.left.motor)
+        c = _grade_c(nli, sides, mi_flagged, lambda: _c_test(stripped_nli(), _strip_motor(sides)))
+        if c:
+            found.append(c)
+        d = _grade_d(nli, sides, mi_flagged)
+        if d:
+            found.append(d)
+    if exam.vac != "No":
+        levels = {level for level in nli if level[0] == INT}
+        if (INT, True) in levels:
+            found.append("E*")
+        elif levels:
+            found.append("E")
+    return found
+
+
+def _grade_b(exam: Exam, motor_levels: tuple[Levels, Levels], sparing_flagged: bool) -> str:
+    flagged = False
+    for side, levels in zip((exam.right, exam.left), motor_levels, strict=True):
+        holds, side_flag = _no_function_far_below(side, levels)
+        if not holds:
+            return ""
+        flagged = flagged or side_flag
+    return "B*" if sparing_flagged or (exam.vac == "No" and flagged) else "B"
+
+
+def _no_function_far_below(side: Side, levels: Levels) -> tuple[bool, bool]:
+    """Return (some motor-level candidate has no function > 3 levels below, flag) of section 10 B."""
+    flagged = False
+    for level, _ in levels:
+        succeeded = True
+        for k in range(first_key_at_or_below(level + 4), 10):
+            grade = side.motor[k]
+            if grade in ("0*", "0**"):
+                flagged = True
+            if grade not in _NO_FUNCTION_POSSIBLE or KEY_MUSCLE_INDEX[k] == side.non_key_muscle:
+                succeeded = False
+                break
+        if succeeded:
+            return True, flagged
+    return False, flagged
+
+
+def _motor_incomplete(exam: Exam, motor_levels: tuple[Levels, Levels], sparing: bool) -> tuple[bool, bool]:
+    """Return (MI, MIF) of section 10."""
+    if exam.vac != "No":
+        return True, False
+    if not sparing:
+        return False, False
+    holds = flagged = False
+    for side, levels in zip((exam.right, exam.left), motor_levels, strict=True):
+        side_holds, side_flag = _function_far_below(side, levels)
+        holds = holds or side_holds
+        flagged = flagged or side_flag
+    return holds, flagged
+
+
+def _function_far_below(side: Side, levels: Levels) -> tuple[bool, bool]:
+    flagged = False
+    for level, _ in levels:
+        for k in range(first_key_at_or_below(level + 4), 10):
+            grade = side.motor[k]
+            if grade == "0**":
+                flagged = True
+            if grade != "0" or KEY_MUSCLE_INDEX[k] == side.non_key_muscle:
+                return True, flagged
+    return False, flagged
+
+
+def _below(n: int) -> tuple[range, int]:
+    """Return the key-muscle numbers below NLI index n and H, the number of those levels."""
+    start = first_key_at_or_below(n + 1)
+    return range(start, 10), 10 - start
+
+
+def _c_test(nli: Levels, sides: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
+    """Return "C", "C*" or "" for the first NLI candidate that allows C (counting of section 10)."""
+    for level, _ in nli:
+        keys, half = _below(level)
+        c = x = 0
+        for motor in sides:
+            for k in keys:
+                grade = motor[k]
+                if grade in _CAN_BE_BELOW_3:
+                    c += 1
+                    if grade in _STAR_BELOW_3:
+                        x += 1
+        if c - x > half:
+            return "C"
+        if c > half:
+            return "C*"
+    return ""
+
+
+def _grade_c(nli: Levels, sides: tuple[tuple[str, ...], tuple[str, ...]], mi_flagged: bool,
+             stripped_test: Callable[[], str]) -> str:
+    result = _c_test(nli, sides)
+    if not result:
+        return ""
+    if result == "C*" or mi_flagged or not stripped_test():
+        return "C*"
+    return "C"
+
+
+def _grade_d(nli: Levels, sides: tuple[tuple[str, ...], tuple[str, ...]], mi_flagged: bool) -> str:
+    result = ""
+    for level, _ in nli:
+        if level == INT:
+            break
+        keys, half = _below(level)
+        if half == 0:
+            result = "D"
+            break
+        c = x = 0
+        for motor in sides:
+            for k in keys:
+                grade = motor[k]
+                if grade not in _BELOW_3:
+                    c += 1
+                    if grade in _TAGGED_BELOW_3:
+                        x += 1
+        if c - x >= half:
+            result = "D"
+            break
+        if c >= half:
+            result = "D*"
+    if result and mi_flagged:
+        return "D*"
+    return result
+
+
+def _strip_motor(sides: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    right, left = sides
+    return tuple(v.rstrip("*") for v in right), tuple(v.rstrip("*") for v in left)

@@ -1,0 +1,235 @@
+"""Sensory levels, motor levels and the neurological level of injury (reference sections 5-7).
+
+Each walk returns a list of ``(segment index, starred)`` pairs, index :data:`~.exam.INT` meaning
+``INT``. The walks follow the reference step tables literally; the tables are precomputed once per
+value pair, so a walk is a few dictionary look-ups per segment.
+
+Every step is a 4-tuple ``(record, stop, star, set_flag)``: record the position, stop the walk,
+star the recorded item regardless of the running flag F, set F afterwards. A recorded item is
+starred if ``star`` or F (the value of F *before* the step); F becomes ``F or set_flag``.
+"""
+
+from __future__ import annotations
+
+from spinescores.isncsci.exam import (
+    CERTAINLY_3_PLUS,
+    CERTAINLY_NORMAL,
+    INT,
+    M012,
+    M5,
+    M34,
+    MNH,
+    MNL,
+    MNT,
+    MOTOR_CLASS,
+    MX,
+    POSSIBLY_BELOW_3,
+    POSSIBLY_NORMAL,
+    SENSORY_VALUES,
+    Exam,
+    Side,
+)
+
+Step = tuple[bool, bool, bool, bool]
+Levels = list[tuple[int, bool]]
+
+_SABN = frozenset(("0", "1", "0*", "1*"))
+
+
+def _sensory_row(lt: str, pp: str) -> Step:
+    """Return the step of the section-5 row table for one dermatome (rows S-1 .. S-5)."""
+    if lt == "2" and pp == "2":
+        return (False, False, False, False)  # S-1
+    if lt in _SABN or pp in _SABN:
+        return (True, True, False, False)  # S-2
+    if "NT*" in (lt, pp):
+        return (True, True, True, True)  # S-3
+    if lt == "NT" or pp == "NT":
+        other = pp if lt == "NT" else lt
+        return (True, False, False, other in ("0**", "1**"))  # S-4
+    return (False, False, False, True)  # S-5
+
+
+SENSORY_ROW = {lt: {pp: _sensory_row(lt, pp) for pp in SENSORY_VALUES} for lt in SENSORY_VALUES}
+
+
+def _step_before_block(w: int) -> Step:
+    """Return step (b) of section 6: the position above C5 or L2, w the class of that muscle."""
+    return (w in POSSIBLY_BELOW_3, w == M012, False, w == MNL)
+
+
+def _step_in_block(v: int, w: int) -> Step:
+    """Return step (c) of section 6: v the class at the position, w the class of the next muscle."""
+    carry_on = v in POSSIBLY_NORMAL and w != M012
+    record = not (v in CERTAINLY_NORMAL and w in CERTAINLY_3_PLUS)
+    star = v == MX or (v == MNL and w in (MX, MNT))
+    if v == M5:
+        set_flag = w == MNL
+    elif v in (MNL, MNH):
+        set_flag = w != M012
+    else:
+        set_flag = v == MX
+    return (record, not carry_on, star, set_flag)
+
+
+def _step_block_end(v: int, carry: bool, records: bool, flags: bool) -> Step:
+    """Return step (d) of section 6 for T1 or S1, given the block summary (BC, BR, BF)."""
+    carry_on = v in POSSIBLY_NORMAL and carry
+    record = v == MNT or not (v in CERTAINLY_NORMAL and carry and not records)
+    star = v == MX or (v == MNL and (records or not carry))
+    set_flag = (
+        v in (MX, MNL)
+        or (v == MNH and carry)
+        or (v in (M5, MNT) and carry and flags and not records)
+    )
+    return (record, not carry_on, star, set_flag)
+
+
+_CLASSES = (M5, M34, M012, MX, MNT, MNL, MNH)
+STEP_B = {w: _step_before_block(w) for w in _CLASSES}
+STEP_C = {v: {w: _step_in_block(v, w) for w in _CLASSES} for v in _CLASSES}
+STEP_D = {
+    (v, c, r, f): _step_block_end(v, c, r, f)
+    for v in _CLASSES for c in (False, True) for r in (False, True) for f in (False, True)
+}  # fmt: skip
+
+# Position kinds of the motor walk (section 6): sensory, before a block, inside, block end.
+SENSORY, BEFORE, INSIDE, BLOCK_END = range(4)
+_KIND = (
+    [SENSORY] * 3 + [BEFORE] + [INSIDE] * 4 + [BLOCK_END]  # C1-C3, C4, C5-C8, T1
+    + [SENSORY] * 11 + [BEFORE] + [INSIDE] * 4 + [BLOCK_END]  # T2-T12, L1, L2-L5, S1
+    + [SENSORY] * 2  # S2, S3
+)  # fmt: skip
+#: Key-muscle number used at each motor position: the next muscle (before), the muscle itself.
+_MUSCLE = (None,) * 3 + (0, 0, 1, 2, 3, 4) + (None,) * 11 + (5, 5, 6, 7, 8, 9) + (None,) * 2
+_BLOCK = {8: range(4, 10), 25: range(21, 27)}  # block dermatomes of T1 (C5-T2) and S1 (L2-S2)
+
+
+class SideTables:
+    """Per-side look-ups shared by every walk: the sensory row of each dermatome, the motor classes."""
+
+    __slots__ = ("rows", "classes", "blocks")
+
+    def __init__(self, side: Side):
+        lt, pp = side.light_touch, side.pin_prick
+        self.rows = [SENSORY_ROW[lt[d]][pp[d]] for d in range(29)]
+        self.classes = [MOTOR_CLASS[v] for v in side.motor]
+        self.blocks: dict[int, tuple[bool, bool, bool]] = {}
+
+    def block(self, position: int) -> tuple[bool, bool, bool]:
+        """Return (BC, BR, BF) of the block ending at T1 or S1, each row run with a fresh flag."""
+        summary = self.blocks.get(position)
+        if summary is None:
+            rows = [self.rows[d] for d in _BLOCK[position]]
+            summary = (
+                not any(row[1] for row in rows),
+                any(row[0] for row in rows),
+                any(row[3] for row in rows),
+            )
+            self.blocks[position] = summary
+        return summary
+
+
+def sensory_level(tables: SideTables) -> Levels:
+    """Return the sensory level candidates of one side (section 5)."""
+    found: Levels = []
+    flag = False
+    rows = tables.rows
+    for d in range(1, 29):
+        record, stop, star, set_flag = rows[d]
+        if record:
+            found.append((d - 1, star or flag))
+            if stop:
+                return found
+        flag = flag or set_flag
+    found.append((INT, flag))
+    return found
+
+
+def motor_step(tables: SideTables, p: int, flag: bool) -> Step:
+    """Return the section-6 step of one side at motor position p (C4-T1 or L1-S1), with block check."""
+    kind = _KIND[p]
+    classes = tables.classes
+    k = _MUSCLE[p]
+    if kind == BEFORE:
+        return STEP_B[classes[k]]
+    if kind == INSIDE:
+        return STEP_C[classes[k]][classes[k + 1]]
+    carry, records, flags = tables.block(p)
+    return STEP_D[(classes[k], carry, records, flags)]
+
+
+def motor_level(tables: SideTables, vac: str) -> Levels:
+    """Return the motor level candidates of one side (section 6), VAC deciding S3 versus INT."""
+    found: Levels = []
+    flag = False
+    rows = tables.rows
+    for p in range(28):
+        if _KIND[p] == SENSORY:
+            record, stop, star, set_flag = rows[p + 1]
+        else:
+            record, stop, star, set_flag = motor_step(tables, p, flag)
+        if record:
+            found.append((p, star or flag))
+        if stop:
+            return found
+        flag = flag or set_flag
+    if not any(level == 27 for level, _ in found):
+        if vac != "Yes":
+            found.append((27, flag))
+    if vac != "No":
+        found.append((INT, flag))
+    return found
+
+
+def _nli_motor_step(tables: SideTables, p: int) -> Step:
+    """Return the motor step of the NLI walk: as section 6 but T1/S1 use step (c) with w = v."""
+    if _KIND[p] == BLOCK_END:
+        v = tables.classes[_MUSCLE[p]]
+        return STEP_C[v][v]
+    return motor_step(tables, p, False)
+
+
+def neurological_level(right: SideTables, left: SideTables) -> Levels:
+    """Return the NLI candidates from the joint walk of both sides (section 7); VAC is not used."""
+    found: Levels = []
+    flag = False
+    rrows, lrows = right.rows, left.rows
+    for p in range(28):
+        r_rec, r_stop, r_star, r_set = rrows[p + 1]
+        l_rec, l_stop, l_star, l_set = lrows[p + 1]
+        sensory_record = r_rec or l_rec
+        sensory_stop = r_stop or l_stop
+        sensory_flag = flag or r_set or l_set
+        if _KIND[p] == SENSORY:
+            if sensory_record:
+                both_starred = r_rec and l_rec and (r_star or flag) and (l_star or flag)
+                found.append((p, both_starred or flag))
+            if sensory_stop:
+                return found
+            flag = sensory_flag
+            continue
+        rm_rec, rm_stop, rm_star, rm_set = _nli_motor_step(right, p)
+        lm_rec, lm_stop, lm_star, lm_set = _nli_motor_step(left, p)
+        if rm_rec or lm_rec or sensory_record:
+            motor_starred = rm_rec and lm_rec and (rm_star or lm_star or flag)
+            found.append((p, motor_starred or flag))
+        if sensory_stop or rm_stop or lm_stop:
+            return found
+        flag = sensory_flag or (flag or rm_set) or (flag or lm_set)
+    found.append((INT, flag))
+    return found
+
+
+def side_tables(exam: Exam) -> tuple[SideTables, SideTables]:
+    """Return the look-up tables of the right and the left side."""
+    return SideTables(exam.right), SideTables(exam.left)
+
+
+__all__ = [
+    "SideTables",
+    "motor_level",
+    "neurological_level",
+    "sensory_level",
+    "side_tables",
+]
