@@ -40,7 +40,7 @@ DIMENSIONS = (
 
 LICENCE = (
     "EQ-5D is owned by the EuroQol Research Foundation; every use must be registered with EuroQol. "
-    "This module implements only the scoring from published value sets and ships no item wording "
+    "Only the scoring (from published value sets) is implemented; no item wording or layout is shipped "
     "(proms.md §9.11, §16)."
 )
 
@@ -167,7 +167,9 @@ class Eq5dResult(Result):
         return {**super().to_dict(), "profile": self.profile}
 
 
-def score_profile(instrument: Instrument, result_class: type[Eq5dResult], responses: Any, value_set: Any):
+def score_profile(
+    instrument: Instrument, result_class: type[Eq5dResult], responses: Any, value_set: Any
+) -> Eq5dResult:
     """Score ``responses`` with ``value_set`` and return a ``result_class`` (the shared body of ``score``)."""
     chosen = get_value_set(instrument.code, value_set)
     levels = read_levels(instrument, responses)
