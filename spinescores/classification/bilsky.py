@@ -40,8 +40,7 @@ INSTRUMENT = Instrument(
         boolean("epidural_disease", "Epidural disease present", "存在硬膜外病变", required=False),
     ),
     references=(
-        Reference("Bilsky MH", 2010, "J Neurosurg Spine",
-                  "Reliability analysis of the epidural spinal cord compression scale"),
+        Reference("Bilsky MH", 2010, "J Neurosurg Spine"),
     ),
     direction=HIGHER_IS_WORSE,
     confidence="C",

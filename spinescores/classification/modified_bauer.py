@@ -39,8 +39,7 @@ INSTRUMENT = Instrument(
         boolean("solitary_skeletal", "Solitary skeletal metastasis", "单发骨转移"),
     ),
     references=(
-        Reference("Leithner A", 2008, "Eur Spine J",
-                  "Predictive value of seven preoperative prognostic scoring systems for spinal metastases"),
+        Reference("Leithner A", 2008, "Eur Spine J"),
     ),
     score_range=(0, 4),
     direction=HIGHER_IS_BETTER,

@@ -32,9 +32,8 @@ INSTRUMENT = Instrument(
         number("albumin_g_dl", "Serum albumin", "血清白蛋白", 0, 10, "g/dL"),
     ),
     references=(
-        Reference("Ghori AK", 2015, "Spine J",
-                  "Modeling 1-year survival after surgery on the metastatic spine"),
-        Reference("Schoenfeld AJ", 2021, "Spine J", "Prospective validation of the NESMS"),
+        Reference("Ghori AK", 2015, "Spine J"),
+        Reference("Schoenfeld AJ", 2021, "Spine J"),
     ),
     score_range=(0, 3),
     direction=HIGHER_IS_BETTER,

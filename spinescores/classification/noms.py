@@ -72,9 +72,8 @@ INSTRUMENT = Instrument(
         boolean("can_tolerate_surgery", "Patient can tolerate surgery (systemic)", "患者可耐受手术（全身）"),
     ),
     references=(
-        Reference("Laufer I", 2013, "Oncologist",
-                  "The NOMS framework: approach to the treatment of spinal metastatic tumors"),
-        Reference("Bilsky MH", 2007, "Curr Opin Orthop", "The NOMS framework for decision making"),
+        Reference("Laufer I", 2013, "Oncologist"),
+        Reference("Bilsky MH", 2007, "Curr Opin Orthop"),
     ),
     confidence="P",
     notes="Suggested pathway only. Intermediate histologies are never hard-coded.",

@@ -74,8 +74,7 @@ INSTRUMENT = Instrument(
         )),
     ),
     references=(
-        Reference("Fisher CG", 2010, "Spine",
-                  "A novel classification system for spinal instability in neoplastic disease"),
+        Reference("Fisher CG", 2010, "Spine"),
     ),
     score_range=(0, 18),
     direction=HIGHER_IS_WORSE,

@@ -70,8 +70,7 @@ INSTRUMENT = Instrument(
         )),
     ),
     references=(
-        Reference("Tokuhashi Y", 2005, "Spine",
-                  "A revised scoring system for preoperative evaluation of metastatic spine tumor prognosis"),
+        Reference("Tokuhashi Y", 2005, "Spine"),
     ),
     score_range=(0, 15),
     direction=HIGHER_IS_BETTER,

@@ -44,7 +44,7 @@ INSTRUMENT = Instrument(
         )),
     ),
     references=(
-        Reference("Tomita K", 2001, "Spine", "Surgical strategy for spinal metastases"),
+        Reference("Tomita K", 2001, "Spine"),
     ),
     score_range=None,
     direction=HIGHER_IS_WORSE,
