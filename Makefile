@@ -1,0 +1,39 @@
+# OpenSpine: two commands. `make demo` runs the app with synthetic data; `make test` runs everything.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+SEED_ARGS ?=
+
+.PHONY: demo test lint install bench serve clean messages
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py seed_demo $(SEED_ARGS)
+	@echo "Serving OpenSpine on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=openspine.settings_test $(BIN)/python manage.py makemigrations --check --dry-run -v0
+
+test: lint
+	$(BIN)/pytest -p no:randomly --cov --cov-branch --cov-report=term:skip-covered tests
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

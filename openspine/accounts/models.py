@@ -1,0 +1,96 @@
+"""Staff accounts, departments and API tokens."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openspine.accounts.choices import Role
+
+
+class Department(models.Model):
+    """A hospital department; staff see the patients of their own department only."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff with exactly one role and one department; patients are never users."""
+
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, help_text=_("What this person may do.")
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("Patients of this department are visible to clinical roles."),
+    )
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True, help_text=_("Name shown on records and signatures.")
+    )
+    expires_at = models.DateTimeField(
+        _("account expires at"),
+        null=True,
+        blank=True,
+        help_text=_("After this moment the account cannot log in."),
+    )
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+def hash_token(raw: str) -> str:
+    """Return the stored form of an API token: its SHA-256, so a database leak reveals no token."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; only its hash is stored and it can be revoked."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=80, help_text=_("What the token is used for."))
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+        """Create a token for ``user`` and return it with the raw value, shown once and never stored."""
+        raw = secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, token_hash=hash_token(raw)), raw

@@ -1,0 +1,38 @@
+"""What each role may do: the single table behind every permission check.
+
+A capability is a short dotted string. Views, API endpoints and access functions ask
+``can(user, capability)``; nothing else looks at roles directly, so the access matrix test and this
+table are the whole story.
+"""
+
+from openspine.accounts.choices import Role
+
+CLINICAL_ROLES = frozenset({Role.DIRECTOR, Role.SURGEON, Role.RESIDENT, Role.COORDINATOR})
+ATTENDING_ROLES = frozenset({Role.DIRECTOR, Role.SURGEON})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Identified patient data.
+    "patient.view": CLINICAL_ROLES,
+    "patient.edit": CLINICAL_ROLES,
+    # Operations: residents write drafts that wait for an attending's co-signature.
+    "operation.edit": frozenset({Role.DIRECTOR, Role.SURGEON, Role.RESIDENT}),
+    "operation.sign": ATTENDING_ROLES,
+    "complication.edit": CLINICAL_ROLES,
+    # Follow-up work.
+    "followup.manage": frozenset({Role.DIRECTOR, Role.SURGEON, Role.COORDINATOR}),
+    "followup.dashboard": frozenset({Role.DIRECTOR, Role.SURGEON, Role.COORDINATOR}),
+    # Spinal cord injury examinations.
+    "sci.exam.edit": CLINICAL_ROLES,
+    # Oversight.
+    "audit.view": frozenset({Role.AUDITOR}),
+    "roles.grant": frozenset({Role.SECADMIN}),
+    "system.configure": frozenset({Role.SYSADMIN}),
+    "api.use": CLINICAL_ROLES,
+}
+
+
+def can(user, capability: str) -> bool:
+    """Return True if ``user`` is an active, authenticated staff member whose role grants ``capability``."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in CAPABILITIES[capability]

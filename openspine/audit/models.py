@@ -1,0 +1,54 @@
+"""The append-only audit trail."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One thing a person (or the system) did: who, in which role, when, to what, and what changed.
+
+    Rows are only ever inserted. Each row carries the SHA-256 of the previous row's hash and its own
+    canonical content (``hash``), so ``verify_audit`` can name the first row that was altered.
+    Identifier fields are masked in ``before``/``after``; the trail never holds a full ID number.
+    """
+
+    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the system itself (scheduled jobs) and for patients."),
+    )
+    actor_username = models.CharField(_("actor username"), max_length=150, blank=True)
+    actor_role = models.CharField(_("actor role"), max_length=20, blank=True)
+    action = models.CharField(
+        _("action"), max_length=80, db_index=True, help_text=_("e.g. surgery.operation.signed")
+    )
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    patient_id = models.CharField(
+        _("patient public id"),
+        max_length=36,
+        blank=True,
+        db_index=True,
+        help_text=_("Patient the event concerns."),
+    )
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True)
+    ip = models.CharField(_("IP address"), max_length=45, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"{self.action} {self.object_type} {self.object_id}"

@@ -1,0 +1,202 @@
+"""OpenSpine settings: one file, driven by environment variables (``OPENSPINE_*``, ``DATABASE_URL``).
+
+SQLite under ``var/`` is the default so that one can check out the project and run it with no
+configuration. ``OPENSPINE_ENV=production`` refuses to start without a real secret key, allowed
+hosts and PostgreSQL, and turns on the deployment hardening that ``check --deploy`` looks for.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("OPENSPINE_VAR_DIR", BASE_DIR / "var"))
+
+
+def envbool(name: str, default: str) -> bool:
+    return os.environ.get(name, default).lower() in ("1", "true", "yes", "on")
+
+
+def envint(name: str, default: str) -> int:
+    return int(os.environ.get(name, default))
+
+
+def envsecret(name: str, default: str = "") -> str:
+    """Read a secret from NAME, or from the file named by NAME_FILE (for container secrets)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+ENVIRONMENT = os.environ.get("OPENSPINE_ENV", "development")
+PRODUCTION = ENVIRONMENT == "production"
+DEV_SECRET_KEY = "openspine-development-key-not-for-production"  # noqa: S105 (dev only, refused below)
+
+SECRET_KEY = envsecret("OPENSPINE_SECRET_KEY", DEV_SECRET_KEY)
+DEBUG = envbool("OPENSPINE_DEBUG", "false" if PRODUCTION else "true")
+ALLOWED_HOSTS = [h for h in os.environ.get("OPENSPINE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+HOSPITAL_NAME = os.environ.get("OPENSPINE_HOSPITAL_NAME", "OpenSpine Demo Hospital")
+SITE_URL = os.environ.get("OPENSPINE_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "openspine.core",
+    "openspine.accounts",
+    "openspine.audit",
+    "openspine.patients",
+    "openspine.surgery",
+    "openspine.proms",
+    "openspine.sci",
+    "openspine.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "openspine.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openspine.core.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "openspine.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "openspine.urls"
+WSGI_APPLICATION = "openspine.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "openspine" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "openspine.core.context_processors.site",
+                "openspine.accounts.context_processors.capabilities",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'openspine.sqlite3'}",
+        conn_max_age=envint("OPENSPINE_DB_CONN_MAX_AGE", "0"),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "static").mkdir(exist_ok=True)
+    # Wait for a writer instead of failing at once when run_periodic and a request overlap.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "openspine" / "locale"]
+TIME_ZONE = os.environ.get("OPENSPINE_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "openspine" / "static"]
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = envint("OPENSPINE_SESSION_ABSOLUTE_SECONDS", str(12 * 3600))
+SESSION_IDLE_SECONDS = envint("OPENSPINE_SESSION_IDLE_SECONDS", str(15 * 60))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Lockout (security.md decision 1): one counter for every login path.
+LOCKOUT_FAILURE_LIMIT = envint("OPENSPINE_LOCKOUT_FAILURES", "5")
+LOCKOUT_COOLOFF_SECONDS = envint("OPENSPINE_LOCKOUT_COOLOFF_SECONDS", str(30 * 60))
+
+# Field encryption keys come from the environment or a key file, never from the database.
+FIELD_ENCRYPTION_KEY = envsecret("OPENSPINE_FIELD_KEY", "")
+FIELD_ENCRYPTION_ALGORITHM = os.environ.get("OPENSPINE_FIELD_ALGORITHM", "aes-256-gcm")
+
+MFA_REQUIRED = envbool("OPENSPINE_MFA_REQUIRED", "true" if PRODUCTION else "false")
+MESSAGE_BACKEND = os.environ.get("OPENSPINE_MESSAGE_BACKEND", "openspine.proms.messaging.ConsoleBackend")
+INSTRUMENT_TEXT_DIR = os.environ.get("OPENSPINE_INSTRUMENT_TEXT_DIR", "")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("OPENSPINE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+if PRODUCTION:
+    if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "OPENSPINE_SECRET_KEY must be set to a random value of at least 50 characters in production."
+        )
+    if not os.environ.get("OPENSPINE_ALLOWED_HOSTS"):
+        raise ImproperlyConfigured("OPENSPINE_ALLOWED_HOSTS must list the host names in production.")
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
+    DEBUG = False
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_SECURE = True
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_SSL_REDIRECT = envbool("OPENSPINE_SSL_REDIRECT", "true")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True

@@ -1,0 +1,19 @@
+"""Top-level URLs. Every URL needs a login except the explicit allow-list (login, health, portal)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from openspine.api import api
+
+handler500 = "openspine.core.views.server_error"
+
+urlpatterns = [
+    path("", include("openspine.core.urls")),
+    path("accounts/", include("openspine.accounts.urls")),
+    path("patients/", include("openspine.patients.urls")),
+    path("surgery/", include("openspine.surgery.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
