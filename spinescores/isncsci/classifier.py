@@ -103,11 +103,15 @@ INSTRUMENT = Instrument(
     notes="Levels, NLI, completeness, AIS and ZPPs as lists of possible values (NT and * aware).",
 )
 
-_NAMES = LEVELS[:INT] + ("INT",)
+_NAMES = {
+    (i, star): name + ("*" if star else "")
+    for i, name in [*enumerate(LEVELS[:INT] + ("INT",)), (NA, "NA")]
+    for star in (False, True)
+}
 
 
 def _names(levels: Levels) -> tuple[str, ...]:
-    return tuple(("NA" if i == NA else _NAMES[i]) + ("*" if star else "") for i, star in levels)
+    return tuple(map(_NAMES.__getitem__, levels))
 
 
 def classify(inputs: Any, *, legacy_non_key_muscle: bool = False) -> IsncsciResult:
@@ -141,7 +145,7 @@ def classify_exam(exam: Exam) -> IsncsciResult:
     motor = (motor_level(right, exam.vac), motor_level(left, exam.vac))
     nli = neurological_level(right, left)
     complete = completeness(exam)
-    grades = ais(exam, complete, motor, nli, lambda: _stripped_nli(exam))
+    grades = ais(exam, complete, motor, nli, lambda: _stripped_nli(exam, nli))
     c_possible = "C" in grades or "C*" in grades
     grades_t = tuple(grades)
     nli_names = _names(nli)
@@ -164,7 +168,9 @@ def classify_exam(exam: Exam) -> IsncsciResult:
     )
 
 
-def _stripped_nli(exam: Exam) -> Levels:
+def _stripped_nli(exam: Exam, nli: Levels) -> Levels:
+    if not exam.has_star:
+        return nli  # the copy would be the exam itself
     stripped = exam.stripped()
     return neurological_level(SideTables(stripped.right), SideTables(stripped.left))
 

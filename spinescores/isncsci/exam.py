@@ -20,8 +20,7 @@ Conventions (reference section 13, see also ``spinescores/gaps/isncsci.md``):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from spinescores.errors import ScoreInputError
 
@@ -64,18 +63,21 @@ CERTAINLY_3_PLUS = frozenset((M5, M34, MNL, MNH))
 CAN_BE_ABSENT = frozenset(("0", "NT", "0*", "NT*"))
 
 
-@dataclass(frozen=True, slots=True)
-class Side:
-    """One validated side: 10 motor grades, 29 LT and PP scores (index 0 = C1, always "2")."""
+class Side(NamedTuple):
+    """One validated side: 10 motor grades, 29 LT and PP scores (index 0 = C1, always "2").
+
+    ``non_key_muscle`` is the segment index of the lowest non-key muscle or None; ``tagged`` says
+    whether any score of the side carries ``*`` or ``**``.
+    """
 
     motor: tuple[str, ...]
     light_touch: tuple[str, ...]
     pin_prick: tuple[str, ...]
     non_key_muscle: int | None
+    tagged: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Exam:
+class Exam(NamedTuple):
     """A validated ISNCSCI examination, indexed by segment; build it with :func:`parse_exam`."""
 
     right: Side
@@ -91,7 +93,7 @@ class Exam:
     @property
     def has_star(self) -> bool:
         """Return True if any score carries a ``*`` or ``**`` tag."""
-        return any("*" in v for side in (self.right, self.left) for v in _side_values(side))
+        return self.right.tagged or self.left.tagged
 
 
 def _side_values(side: Side) -> tuple[str, ...]:
@@ -102,7 +104,7 @@ def _strip_side(side: Side) -> Side:
     def strip(values: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(v.rstrip("*") for v in values)
 
-    return Side(strip(side.motor), strip(side.light_touch), strip(side.pin_prick), side.non_key_muscle)
+    return Side(strip(side.motor), strip(side.light_touch), strip(side.pin_prick), side.non_key_muscle, False)
 
 
 _C1 = ("2",)
@@ -115,7 +117,7 @@ def parse_exam(exam: Any, *, legacy_non_key_muscle: bool = False) -> Exam:
     Raise :class:`ScoreInputError` naming the side, the level and the value when a level is missing,
     a value is not one of the allowed strings, or the non-key muscle is not a level it may take.
     """
-    if not isinstance(exam, Mapping):
+    if exam.__class__ is not dict and not isinstance(exam, Mapping):
         raise ScoreInputError("exam", type(exam).__name__, "a mapping with right, left, vac and dap")
     warnings: list[str] = []
     right = _parse_side(exam, "right", legacy_non_key_muscle, warnings)
@@ -136,14 +138,15 @@ def _anal(exam: Mapping[str, Any], key: str) -> str:
 
 def _parse_side(exam: Mapping[str, Any], name: str, legacy: bool, warnings: list[str]) -> Side:
     side = exam.get(name)
-    if not isinstance(side, Mapping):
+    if side.__class__ is not dict and not isinstance(side, Mapping):
         shown = "<missing>" if side is None else type(side).__name__
         raise ScoreInputError(name, shown, "a mapping with motor, lightTouch and pinPrick")
     motor = _scores(side, name, "motor", KEY_MUSCLES, _MOTOR_SET, MOTOR_VALUES)
     light_touch = _C1 + _scores(side, name, "lightTouch", SENSORY_LEVELS, _SENSORY_SET, SENSORY_VALUES)
     pin_prick = _C1 + _scores(side, name, "pinPrick", SENSORY_LEVELS, _SENSORY_SET, SENSORY_VALUES)
     nkm = _non_key_muscle(side.get("lowestNonKeyMuscleWithMotorFunction"), name, legacy, warnings)
-    return Side(motor, light_touch, pin_prick, nkm)
+    tagged = "*" in "".join(motor + light_touch + pin_prick)
+    return Side(motor, light_touch, pin_prick, nkm, tagged)
 
 
 _MOTOR_SET = frozenset(MOTOR_VALUES)
@@ -153,20 +156,29 @@ _SENSORY_SET = frozenset(SENSORY_VALUES)
 def _scores(side: Mapping[str, Any], side_name: str, key: str, levels: tuple[str, ...],
             allowed: frozenset[str], allowed_list: tuple[str, ...]) -> tuple[str, ...]:
     scores = side.get(key)
-    if not isinstance(scores, Mapping):
+    if scores.__class__ is not dict and not isinstance(scores, Mapping):
         shown = "<missing>" if scores is None else type(scores).__name__
         raise ScoreInputError(f"{side_name} {key}", shown, f"a mapping of level to value ({levels[0]}..)")
     try:
-        values = tuple([scores[level] for level in levels])
+        values = tuple(map(scores.__getitem__, levels))
     except KeyError as missing:
         raise ScoreInputError(f"{side_name} {key} {missing.args[0]}", "<missing>", allowed_list)
-    for level, value in zip(levels, values, strict=True):
-        if value.__class__ is not str or value not in allowed:
-            raise ScoreInputError(f"{side_name} {key} {level}", value, allowed_list)
+    if not _all_allowed(values, allowed):
+        for level, value in zip(levels, values, strict=True):
+            if value.__class__ is not str or value not in allowed:
+                raise ScoreInputError(f"{side_name} {key} {level}", value, allowed_list)
     if len(scores) != len(levels):
         unknown = sorted(str(k) for k in scores if k not in levels)
         raise ScoreInputError(f"{side_name} {key}", unknown[0], levels, hint="not a level of this score")
     return values
+
+
+def _all_allowed(values: tuple[Any, ...], allowed: frozenset[str]) -> bool:
+    """Return True if every value is an allowed string (the fast path; 1 == "1" is never true)."""
+    try:
+        return allowed.issuperset(values)
+    except TypeError:  # an unhashable value such as a list
+        return False
 
 
 def _non_key_muscle(value: Any, side_name: str, legacy: bool, warnings: list[str]) -> int | None:

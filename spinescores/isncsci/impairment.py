@@ -145,24 +145,19 @@ def _function_far_below(side: Side, levels: Levels) -> tuple[bool, bool]:
     return False, flagged
 
 
-def _below(n: int) -> tuple[range, int]:
-    """Return the key-muscle numbers below NLI index n and H, the number of those levels."""
+def _below(n: int) -> tuple[int, int]:
+    """Return the first key-muscle number below NLI index n and H, the number of levels below."""
     start = first_key_at_or_below(n + 1)
-    return range(start, 10), 10 - start
+    return start, 10 - start
 
 
 def _c_test(nli: Levels, sides: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
     """Return "C", "C*" or "" for the first NLI candidate that allows C (counting of section 10)."""
     for level, _ in nli:
-        keys, half = _below(level)
-        c = x = 0
-        for motor in sides:
-            for k in keys:
-                grade = motor[k]
-                if grade in _CAN_BE_BELOW_3:
-                    c += 1
-                    if grade in _STAR_BELOW_3:
-                        x += 1
+        start, half = _below(level)
+        below = sides[0][start:] + sides[1][start:]
+        c = sum(map(_CAN_BE_BELOW_3.__contains__, below))
+        x = sum(map(_STAR_BELOW_3.__contains__, below))
         if c - x > half:
             return "C"
         if c > half:
@@ -185,18 +180,13 @@ def _grade_d(nli: Levels, sides: tuple[tuple[str, ...], tuple[str, ...]], mi_fla
     for level, _ in nli:
         if level == INT:
             break
-        keys, half = _below(level)
+        start, half = _below(level)
         if half == 0:
             result = "D"
             break
-        c = x = 0
-        for motor in sides:
-            for k in keys:
-                grade = motor[k]
-                if grade not in _BELOW_3:
-                    c += 1
-                    if grade in _TAGGED_BELOW_3:
-                        x += 1
+        below = sides[0][start:] + sides[1][start:]
+        c = len(below) - sum(map(_BELOW_3.__contains__, below))
+        x = sum(map(_TAGGED_BELOW_3.__contains__, below))
         if c - x >= half:
             result = "D"
             break

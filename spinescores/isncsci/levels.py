@@ -50,7 +50,7 @@ def _sensory_row(lt: str, pp: str) -> Step:
     return (False, False, False, True)  # S-5
 
 
-SENSORY_ROW = {lt: {pp: _sensory_row(lt, pp) for pp in SENSORY_VALUES} for lt in SENSORY_VALUES}
+SENSORY_ROW = {(lt, pp): _sensory_row(lt, pp) for lt in SENSORY_VALUES for pp in SENSORY_VALUES}
 
 
 def _step_before_block(w: int) -> Step:
@@ -111,9 +111,8 @@ class SideTables:
     __slots__ = ("rows", "classes", "blocks")
 
     def __init__(self, side: Side):
-        lt, pp = side.light_touch, side.pin_prick
-        self.rows = [SENSORY_ROW[lt[d]][pp[d]] for d in range(29)]
-        self.classes = [MOTOR_CLASS[v] for v in side.motor]
+        self.rows = list(map(SENSORY_ROW.__getitem__, zip(side.light_touch, side.pin_prick, strict=True)))
+        self.classes = list(map(MOTOR_CLASS.__getitem__, side.motor))
         self.blocks: dict[int, tuple[bool, bool, bool]] = {}
 
     def block(self, position: int) -> tuple[bool, bool, bool]:
@@ -164,9 +163,14 @@ def motor_level(tables: SideTables, vac: str) -> Levels:
     found: Levels = []
     flag = False
     rows = tables.rows
+    classes = tables.classes
     for p in range(28):
-        if _KIND[p] == SENSORY:
+        kind = _KIND[p]
+        if kind == SENSORY:
             record, stop, star, set_flag = rows[p + 1]
+        elif kind == INSIDE:
+            k = _MUSCLE[p]
+            record, stop, star, set_flag = STEP_C[classes[k]][classes[k + 1]]
         else:
             record, stop, star, set_flag = motor_step(tables, p, flag)
         if record:

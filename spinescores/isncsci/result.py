@@ -20,8 +20,7 @@ class Pair(NamedTuple):
     left: Any
 
 
-@dataclass(frozen=True, slots=True)
-class SideTotals:
+class SideTotals(NamedTuple):
     """Summary scores of one side: UEMS, LEMS, motor, light touch, pin prick (int or ``"ND"``)."""
 
     uems: Total
@@ -35,8 +34,7 @@ class SideTotals:
                 "lightTouch": self.light_touch, "pinPrick": self.pin_prick}
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(NamedTuple):
     """Summary scores of section 4; the ``*`` tags are ignored, so 2** adds 2."""
 
     right: SideTotals
@@ -51,29 +49,41 @@ class Totals:
                 "lems": self.lems, "lightTouch": self.light_touch, "pinPrick": self.pin_prick}
 
 
-def _sum(values: tuple[str, ...]) -> Total:
-    total = 0
-    for value in values:
-        if value[0] == "N":
-            return ND
-        total += int(value[0])
-    return total
+# A sum with an NT cell is "ND"; it is carried as a huge number so bilateral sums need no test.
+_NT = 1_000_000
 
 
-def _add(a: Total, b: Total) -> Total:
-    return ND if a == ND or b == ND else a + b  # type: ignore[operator]
+def _nd(total: int) -> Total:
+    return ND if total >= _NT else total
 
 
-def _side_totals(side: Side) -> SideTotals:
-    uems, lems = _sum(side.motor[:5]), _sum(side.motor[5:])
-    return SideTotals(uems, lems, _add(uems, lems), _sum(side.light_touch[1:]), _sum(side.pin_prick[1:]))
+def _points(values: tuple[str, ...]) -> int:
+    """Return the sum of the recorded numbers of ``values`` (tags ignored), ``_NT`` if any is NT."""
+    text = "".join(values)
+    if "N" in text:
+        return _NT
+    return (text.count("1") + 2 * text.count("2") + 3 * text.count("3") + 4 * text.count("4")
+            + 5 * text.count("5"))
+
+
+def _raw_side(side: Side) -> tuple[int, int, int, int]:
+    """Return UEMS, LEMS, LT and PP of one side, NT counting as the huge ``_NT``."""
+    motor = side.motor
+    # index 0 of the sensory tuples is C1, stored as "2" but not part of the totals
+    return (_points(motor[:5]), _points(motor[5:]), _points(side.light_touch[1:]),
+            _points(side.pin_prick[1:]))
+
+
+def _side_totals(raw: tuple[int, int, int, int]) -> SideTotals:
+    uems, lems, lt, pp = raw
+    return SideTotals(_nd(uems), _nd(lems), _nd(uems + lems), _nd(lt), _nd(pp))
 
 
 def totals(exam: Exam) -> Totals:
     """Return the summary scores of an exam (section 4)."""
-    r, lf = _side_totals(exam.right), _side_totals(exam.left)
-    return Totals(r, lf, _add(r.uems, lf.uems), _add(r.lems, lf.lems),
-                  _add(r.light_touch, lf.light_touch), _add(r.pin_prick, lf.pin_prick))
+    r, lf = _raw_side(exam.right), _raw_side(exam.left)
+    return Totals(_side_totals(r), _side_totals(lf), _nd(r[0] + lf[0]), _nd(r[1] + lf[1]),
+                  _nd(r[2] + lf[2]), _nd(r[3] + lf[3]))
 
 
 Items = tuple[str, ...]

@@ -71,24 +71,31 @@ def motor_zpp(side: Side, vac: str, motor_levels: Levels, c_possible: bool) -> L
                 added.append(p)
         if stop:
             break
-    stars = _star_rule(side, top, bottom)
-    found.extend((p, stars(p)) for p in added)
+    if added:
+        stars = _star_rule(side, top, bottom)
+        found.extend((p, stars(p)) for p in added)
     if use_nkm and nkm not in added:
         found.append((nkm, False))
     return found
+
+
+def _never(p: int) -> bool:
+    return False
 
 
 def _star_rule(side: Side, top: int, bottom: int):
     """Return the predicate "starred" for levels added to the motor ZPP (section 11.2 step 6)."""
     lt, pp, motor = side.light_touch, side.pin_prick, side.motor
     first_star = None
+    if not side.tagged:
+        return _never
     for q in range(1, bottom + 1):
         k = KEY_OF_SEGMENT[q]
         if "*" in lt[q] or "*" in pp[q] or (k is not None and "*" in motor[k]):
             first_star = q
             break
     if first_star is None:
-        return lambda p: False
+        return _never
     run_end = _normal_run_end(side, top, bottom)
 
     def starred(p: int) -> bool:
