@@ -81,3 +81,23 @@ def _allowed_text(item: Item) -> Any:
     if item.kind in GEOMETRY_KINDS:
         return _geometry.ALLOWED[item.kind]
     return "a text value"
+
+
+def pick_worst(instrument: Instrument, inputs: Any, points: Mapping[str, Mapping[Any, int]]) -> Any:
+    """Return ``inputs`` with each list of values in a ``points`` category replaced by its worst value.
+
+    Trauma schemes score the single worst value per category; callers may pass every finding and
+    let this pick the one with the most points (the first one on a tie).
+    """
+    inputs = require_mapping(inputs, "inputs")
+    picked = dict(inputs)
+    for item_id, table in points.items():
+        value = inputs.get(item_id)
+        if isinstance(value, (list, tuple)):
+            if not value:
+                raise ScoreInputError(item_id, value, instrument.item(item_id).allowed_values,
+                                      hint="give at least one value")
+            for element in value:
+                instrument.item(item_id).validate(element)
+            picked[item_id] = max(value, key=lambda v: table[v])
+    return picked
