@@ -101,3 +101,19 @@ def pick_worst(instrument: Instrument, inputs: Any, points: Mapping[str, Mapping
                 instrument.item(item_id).validate(element)
             picked[item_id] = max(value, key=lambda v: table[v])
     return picked
+
+
+SPACING_ITEMS = (
+    number("row_spacing_mm", "Pixel spacing between rows (vertical)", "行间距（垂直）", 0, None, "mm/pixel",
+           required=False),
+    number("column_spacing_mm", "Pixel spacing between columns (horizontal)", "列间距（水平）", 0, None,
+           "mm/pixel", required=False),
+)
+
+
+def spacing_of(values: Mapping[str, Any]) -> tuple[float, float]:
+    """Return ``(row, column)`` spacing in mm per pixel, 1:1 when absent; zero is rejected."""
+    for key in ("row_spacing_mm", "column_spacing_mm"):
+        if values.get(key) == 0:
+            raise ScoreInputError(key, 0, "a number above 0 mm/pixel", hint="leave it out if unknown")
+    return (values.get("row_spacing_mm", 1.0), values.get("column_spacing_mm", 1.0))
