@@ -10,7 +10,6 @@ from spinescores import ScoreInputError
 from spinescores.base import NEEDS_REVIEW
 from spinescores.classification import cobb
 
-
 LINES = {"upper_endplate": ((0, 0), (1, 1)), "lower_endplate": ((0, 0), (1, 0))}
 
 
