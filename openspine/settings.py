@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "openspine.proms",
     "openspine.sci",
     "openspine.portal",
+    "openspine.demo",
 ]
 
 MIDDLEWARE = [
