@@ -30,7 +30,8 @@ def machine() -> str:
         memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}; Python {platform.python_version()}"
+    return f"{cpu}, {os.cpu_count()} cores{memory}; {system}"
 
 
 def main() -> int:
@@ -41,7 +42,7 @@ def main() -> int:
         if Path("/usr/bin/taskset").exists():
             command = ["taskset", "-c", "0", *command]
         print(f"running {script.name} ...", file=sys.stderr)
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:
             sections.append(f"## {script.name}\n\nFAILED:\n\n```\n{result.stderr[-2000:]}\n```\n")
         else:
@@ -49,7 +50,7 @@ def main() -> int:
     header = (
         "# Benchmarks\n\n"
         f"Measured {datetime.date.today().isoformat()} on: {machine()}.\n\n"
-        "Command: `make bench` (runs `bench/run.py`, which runs each `bench/bench_*.py` pinned to one core).\n"
+        "Command: `make bench` (runs `bench/run.py`; each `bench/bench_*.py` is pinned to one core).\n"
     )
     OUTPUT.parent.mkdir(exist_ok=True)
     OUTPUT.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
