@@ -87,3 +87,49 @@ def make_diagnosis(patient, *, actor, **overrides):
 
 def aware(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
+
+
+def make_operation(patient, *, actor, **overrides):
+    """Record a one-level lumbar fusion (draft) on ``patient``, creating admission and diagnosis if needed."""
+    from openspine.surgery import services as surgery_services
+
+    admission = overrides.pop("admission", None) or make_admission(patient, actor=actor)
+    diagnosis = overrides.pop("diagnosis", None) or make_diagnosis(patient, actor=actor)
+    day = overrides.pop("performed_on", admission.admitted_on + timedelta(days=1))
+    fields = {
+        "admission": admission,
+        "diagnosis": diagnosis,
+        "performed_on": day,
+        "started_at": aware(day, time(8, 30)),
+        "ended_at": aware(day, time(11, 0)),
+        "primary_surgeon": actor
+        if actor.role in ("surgeon", "director")
+        else overrides.get("primary_surgeon"),
+        "asa_grade": 2,
+        "approach": "posterior",
+        "technique": "open",
+        "level_from": levels.parse("L4"),
+        "level_to": levels.parse("L5"),
+        "procedures": ["fusion_tlif", "stabilisation_rigid"],
+        "implants": [
+            {"kind": "pedicle_screw", "count": 4},
+            {"kind": "cage", "count": 1, "lot_number": "LOT-1"},
+        ],
+    }
+    fields.update(overrides)
+    return surgery_services.create_operation(patient, actor=actor, **fields)
+
+
+def make_complication(operation, *, actor, **overrides):
+    """Record a dural tear found during ``operation``, Clavien-Dindo I."""
+    from openspine.surgery import services as surgery_services
+
+    fields = {
+        "category": "dural_tear",
+        "timing": "intraoperative",
+        "onset_on": operation.performed_on,
+        "clavien_dindo": "I",
+        "reported_by": "surgeon",
+    }
+    fields.update(overrides)
+    return surgery_services.add_complication(operation, actor=actor, **fields)

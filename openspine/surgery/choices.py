@@ -16,6 +16,13 @@ class OperationStatus(models.TextChoices):
     AMENDED = "amended", _("Amended, signature needed")
 
 
+class SignatureMeaning(models.TextChoices):
+    """What a signature confirms (21 CFR Part 11 asks that the meaning be shown with the signature)."""
+
+    AUTHOR = "author", _("Author: I performed this operation and this record is correct")
+    COSIGN = "cosign", _("Co-signature: I supervised this operation and confirm the resident's record")
+
+
 class TeamRole(models.TextChoices):
     ASSISTANT = "assistant", _("Assistant")
     RESIDENT_OPERATOR = "resident_operator", _("Resident operator")

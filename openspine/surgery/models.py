@@ -22,6 +22,7 @@ from openspine.surgery.choices import (
     OperationStatus,
     Procedure,
     Reporter,
+    SignatureMeaning,
     TeamRole,
     Technique,
 )
@@ -110,6 +111,16 @@ class Operation(ClinicalRecord):
         default=OperationStatus.DRAFT,
         editable=False,
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("Who entered the record; a resident's record needs an attending's co-signature."),
+    )
 
     objects = OperationQuerySet.as_manager()
 
@@ -157,16 +168,26 @@ class Operation(ClinicalRecord):
     def is_locked(self) -> bool:
         return self.status == OperationStatus.SIGNED
 
+    @property
+    def was_signed(self) -> bool:
+        """True once the record has been signed: every later change is an amendment with a reason."""
+        return self.status in (OperationStatus.SIGNED, OperationStatus.AMENDED)
+
     def clean(self):
         self._clean_dates()
         levels.check_range(self.level_from, self.level_to)
         if self.kind == OperationKind.INDEX and self.revision_of_id:
             raise ValidationError({"revision_of": _("Only a revision can name an earlier operation.")})
+        if self.revision_of_id and self.revision_of.patient_id != self.patient_id:
+            raise ValidationError({"revision_of": _("The revised operation belongs to another patient.")})
 
     def _clean_dates(self):
         now = timezone.now()
         if self.started_at and self.started_at > now:
             raise ValidationError({"performed_on": _("The operation cannot be in the future.")})
+        if self.started_at and self.performed_on:
+            if timezone.localtime(self.started_at).date() != self.performed_on:
+                raise ValidationError({"started_at": _("The start time must be on the date of operation.")})
         if self.started_at and self.ended_at:
             if self.ended_at <= self.started_at:
                 raise ValidationError({"ended_at": _("The end time must be after the start time.")})
@@ -269,7 +290,7 @@ class Signature(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("signer"), on_delete=models.PROTECT, related_name="+"
     )
     signer_name = models.CharField(_("printed name"), max_length=150)
-    meaning = models.CharField(_("meaning"), max_length=20)
+    meaning = models.CharField(_("meaning"), max_length=20, choices=SignatureMeaning.choices)
     signed_at = models.DateTimeField(_("signed at"))
     content_hash = models.CharField(_("content hash"), max_length=64)
     invalidated_at = models.DateTimeField(_("invalidated at"), null=True, blank=True)

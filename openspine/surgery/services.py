@@ -1,0 +1,416 @@
+"""Every change to operations and complications: one transaction, one audit event each.
+
+An operation is written as a whole (fields, procedures, team, implants) so that a failing row leaves
+nothing behind. Signing stores a SHA-256 of the record's canonical content; a change to a signed
+record is an amendment with a reason, which voids the signature until the record is signed again.
+"""
+
+import datetime
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openspine import audit
+from openspine.accounts.choices import Role
+from openspine.accounts.roles import can
+from openspine.audit.services import diff, jsonable, snapshot
+from openspine.core.errors import DomainError
+from openspine.core.locking import save_with_version
+from openspine.surgery.choices import (
+    ImplantKind,
+    OperationStatus,
+    Procedure,
+    SignatureMeaning,
+    TeamRole,
+)
+from openspine.surgery.models import (
+    Amendment,
+    Complication,
+    Implant,
+    Operation,
+    OperationProcedure,
+    OperationTeamMember,
+    Signature,
+)
+from openspine.surgery.signals import operation_signed
+
+# Fields a caller may set on an operation; status, version and authorship are the services' business.
+OPERATION_FIELDS = frozenset(
+    {
+        "admission",
+        "diagnosis",
+        "performed_on",
+        "started_at",
+        "ended_at",
+        "kind",
+        "revision_of",
+        "primary_surgeon",
+        "asa_grade",
+        "asa_emergency",
+        "level_from",
+        "level_to",
+        "approach",
+        "technique",
+        "navigation",
+        "robot",
+        "neuromonitoring",
+        "blood_loss_ml",
+        "transfusion_units",
+        "note",
+    }
+)
+COMPLICATION_FIELDS = frozenset(
+    {
+        "category",
+        "timing",
+        "onset_on",
+        "clavien_dindo",
+        "present_at_discharge",
+        "reoperation",
+        "caused_readmission",
+        "resolved",
+        "reported_by",
+        "note",
+    }
+)
+# Content covered by a signature: the clinical fields, never bookkeeping (status, version, times saved).
+_HASHED_FIELDS = ("patient", *sorted(OPERATION_FIELDS))
+_IMPLANT_KEYS = ("kind", "count", "manufacturer", "lot_number")
+_CHECKED_FKS = ("patient", "admission", "diagnosis", "primary_surgeon", "revision_of", "created_by")
+
+
+def _refuse_unknown(fields: dict, allowed: frozenset) -> None:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationError(
+            {
+                name: _("This field cannot be set here; allowed fields: %(allowed)s.")
+                % {"allowed": ", ".join(sorted(allowed))}
+                for name in unknown
+            }
+        )
+
+
+def _clean_operation(operation: Operation) -> None:
+    # Foreign keys arrive as loaded objects and clean() repeats the check constraints, so skipping
+    # Django's per-field existence and constraint queries keeps the seed's 9,000 saves lean.
+    operation.full_clean(exclude=[*_CHECKED_FKS, "public_id"], validate_constraints=False)
+
+
+def _clean_procedures(codes) -> list[str]:
+    codes = list(dict.fromkeys(codes))
+    if not codes:
+        raise ValidationError({"procedures": _("Choose at least one procedure.")})
+    allowed = set(Procedure.values)
+    for code in codes:
+        if code not in allowed:
+            raise ValidationError(
+                {
+                    "procedures": _("%(code)s is not in the procedure catalogue; allowed: %(allowed)s.")
+                    % {"code": code, "allowed": ", ".join(Procedure.values)}
+                }
+            )
+    return codes
+
+
+def _clean_team(team, patient) -> list[tuple]:
+    members = []
+    for user, role in team:
+        if role not in TeamRole.values:
+            raise ValidationError(
+                {
+                    "team": _("%(role)s is not a team role; allowed: %(allowed)s.")
+                    % {"role": role, "allowed": ", ".join(TeamRole.values)}
+                }
+            )
+        if user.department_id != patient.department_id or not user.is_active:
+            raise ValidationError(
+                {"team": _("%(user)s is not an active staff member of this department.") % {"user": user}}
+            )
+        if (user.pk, role) not in {(m.pk, r) for m, r in members}:
+            members.append((user, role))
+    return members
+
+
+def _clean_implants(rows) -> list[Implant]:
+    implants = []
+    for number, row in enumerate(rows, start=1):
+        unknown = set(row) - set(_IMPLANT_KEYS)
+        if unknown:
+            raise ValidationError(
+                {"implants": _("Row %(n)s: unknown keys %(keys)s.") % {"n": number, "keys": sorted(unknown)}}
+            )
+        implant = Implant(**row)
+        try:
+            implant.full_clean(exclude=["operation"], validate_constraints=False)
+            if implant.count < 1:
+                raise ValidationError({"count": _("The count must be at least 1.")})
+        except ValidationError as error:
+            messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+            raise ValidationError(
+                {
+                    "implants": _("Row %(n)s: %(errors)s (kinds: %(allowed)s)")
+                    % {"n": number, "errors": messages, "allowed": ", ".join(ImplantKind.values)}
+                }
+            ) from error
+        implants.append(implant)
+    return implants
+
+
+def _write_children(operation, procedures=None, team=None, implants=None, *, replace=True) -> None:
+    """Write the given child rows (None leaves that kind alone); ``replace`` deletes the old ones first."""
+    if procedures is not None:
+        if replace:
+            OperationProcedure.objects.filter(operation=operation).delete()
+        OperationProcedure.objects.bulk_create(
+            [OperationProcedure(operation=operation, code=code) for code in procedures]
+        )
+    if team is not None:
+        if replace:
+            OperationTeamMember.objects.filter(operation=operation).delete()
+        if team:
+            OperationTeamMember.objects.bulk_create(
+                [OperationTeamMember(operation=operation, user=user, role=role) for user, role in team]
+            )
+    if implants is not None:
+        if replace:
+            Implant.objects.filter(operation=operation).delete()
+        for implant in implants:
+            implant.operation = operation
+        if implants:
+            Implant.objects.bulk_create(implants)
+
+
+def _canonical(fields: dict, procedures, team, implants) -> dict:
+    return {
+        "fields": {name: jsonable(fields[name]) for name in _HASHED_FIELDS},
+        "procedures": sorted(procedures),
+        "team": sorted([user_id, role] for user_id, role in team),
+        "implants": sorted([str(row[key]) for key in _IMPLANT_KEYS] for row in implants),
+    }
+
+
+def record_content(operation: Operation) -> dict:
+    """Return the canonical content of ``operation`` as stored: fields, procedures, team and implants.
+
+    Read fresh from the database so that in-memory values (an unsaved Decimal, a datetime in another
+    time zone) never change the hash.
+    """
+    attnames = [Operation._meta.get_field(name).attname for name in _HASHED_FIELDS]
+    row = Operation.objects.filter(pk=operation.pk).values(*attnames).get()
+    fields = {name: row[Operation._meta.get_field(name).attname] for name in _HASHED_FIELDS}
+    for name in ("started_at", "ended_at"):
+        fields[name] = fields[name].astimezone(datetime.UTC) if fields[name] else None
+    procedures = OperationProcedure.objects.filter(operation=operation).values_list("code", flat=True)
+    team = OperationTeamMember.objects.filter(operation=operation).values_list("user_id", "role")
+    implants = Implant.objects.filter(operation=operation).values(*_IMPLANT_KEYS)
+    return _canonical(fields, list(procedures), list(team), list(implants))
+
+
+def content_hash(operation: Operation) -> str:
+    """Return the SHA-256 (hex) of the record's canonical content as sorted JSON."""
+    text = json.dumps(record_content(operation), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def verify_signature(signature: Signature) -> bool:
+    """Return True if the operation's current content still has the hash the signer signed."""
+    return content_hash(signature.operation) == signature.content_hash
+
+
+def _summary(operation, procedures, team, implants) -> dict:
+    data = snapshot(operation)
+    data["procedures"] = list(procedures)
+    data["team"] = [[user.username, role] for user, role in team]
+    data["implants"] = [{key: getattr(i, key) for key in _IMPLANT_KEYS} for i in implants]
+    return data
+
+
+@transaction.atomic
+def create_operation(
+    patient,
+    *,
+    actor,
+    admission,
+    diagnosis,
+    performed_on,
+    started_at,
+    ended_at,
+    primary_surgeon,
+    asa_grade,
+    approach,
+    technique,
+    procedures: list[str],
+    team=(),
+    implants=(),
+    **fields,
+) -> Operation:
+    """Record an operation of ``patient`` as a draft, with its procedures, team and implants.
+
+    A resident's record starts as awaiting an attending's co-signature. Everything is validated
+    before anything is written; a bad implant row leaves no operation behind.
+    """
+    _refuse_unknown(fields, OPERATION_FIELDS)
+    operation = Operation(
+        patient=patient,
+        admission=admission,
+        diagnosis=diagnosis,
+        performed_on=performed_on,
+        started_at=started_at,
+        ended_at=ended_at,
+        primary_surgeon=primary_surgeon,
+        asa_grade=asa_grade,
+        approach=approach,
+        technique=technique,
+        created_by=actor,
+        **fields,
+    )
+    if getattr(actor, "role", None) == Role.RESIDENT:
+        operation.status = OperationStatus.AWAITING_COSIGN
+    _clean_operation(operation)
+    codes = _clean_procedures(procedures)
+    members = _clean_team(team, patient)
+    rows = _clean_implants(implants)
+    operation.save()
+    _write_children(operation, codes, members, rows, replace=False)
+    audit.record(
+        actor, "surgery.operation.created", operation, after=_summary(operation, codes, members, rows)
+    )
+    return operation
+
+
+def _apply_changes(operation, changes, procedures, team, implants):
+    for name, value in changes.items():
+        setattr(operation, name, value)
+    _clean_operation(operation)
+    codes = None if procedures is None else _clean_procedures(procedures)
+    members = None if team is None else _clean_team(team, operation.patient)
+    rows = None if implants is None else _clean_implants(implants)
+    return codes, members, rows
+
+
+@transaction.atomic
+def update_operation(
+    operation: Operation,
+    *,
+    actor,
+    expected_version: int,
+    reason: str = "",
+    procedures=None,
+    team=None,
+    implants=None,
+    **changes,
+) -> Operation:
+    """Change an operation; a signed record changes only as an amendment with a reason.
+
+    The amendment keeps what changed (before and after) and voids the signature, so the record must
+    be signed again. A stale ``expected_version`` raises ConflictError and writes nothing.
+    """
+    _refuse_unknown(changes, OPERATION_FIELDS)
+    reason = (reason or "").strip()
+    amending = operation.was_signed
+    if amending and not reason:
+        raise ValidationError({"reason": _("This record is signed: give the reason for the amendment.")})
+    before = record_content(operation)
+    codes, members, rows = _apply_changes(operation, changes, procedures, team, implants)
+    if amending:
+        operation.status = OperationStatus.AMENDED
+    save_with_version(operation, expected_version)
+    _write_children(operation, codes, members, rows)
+    old, new = diff(before, record_content(operation))
+    if amending:
+        now = timezone.now()
+        Signature.objects.filter(operation=operation, invalidated_at__isnull=True).update(invalidated_at=now)
+        Amendment.objects.create(
+            operation=operation, actor=actor, amended_at=now, reason=reason, before=old, after=new
+        )
+    action = "surgery.operation.amended" if amending else "surgery.operation.updated"
+    audit.record(actor, action, operation, before=old, after=new, reason=reason)
+    return operation
+
+
+def _signing_meaning(operation: Operation, actor, meaning: str) -> str:
+    if not can(actor, "operation.sign"):
+        raise DomainError(_("Only an attending surgeon or the director can sign an operation record."))
+    if operation.status == OperationStatus.SIGNED:
+        raise DomainError(_("This record is already signed."))
+    author = operation.created_by
+    if author is not None and author.role == Role.RESIDENT:
+        # The resident wrote it, so the attending's signature is a co-signature whatever was asked.
+        return SignatureMeaning.COSIGN
+    if meaning != SignatureMeaning.AUTHOR:
+        raise DomainError(_("Only a record written by a resident is co-signed; sign it as its author."))
+    if actor.pk != operation.primary_surgeon_id and actor.role != Role.DIRECTOR:
+        raise DomainError(_("Only the primary surgeon or the director can sign this record."))
+    return SignatureMeaning.AUTHOR
+
+
+@transaction.atomic
+def sign_operation(operation: Operation, *, actor, meaning: str = SignatureMeaning.AUTHOR) -> Signature:
+    """Sign ``operation`` over the hash of its content; the caller has re-authenticated the actor.
+
+    Sends ``operation_signed`` inside the transaction: receivers (follow-up scheduling) write in the
+    same transaction, so a failing receiver undoes the signature too.
+    """
+    meaning = _signing_meaning(operation, actor, meaning)
+    signature = Signature.objects.create(
+        operation=operation,
+        signer=actor,
+        signer_name=str(actor),
+        meaning=meaning,
+        signed_at=timezone.now(),
+        content_hash=content_hash(operation),
+    )
+    before_status = operation.status
+    operation.status = OperationStatus.SIGNED
+    save_with_version(operation, operation.version)
+    audit.record(
+        actor,
+        "surgery.operation.signed",
+        operation,
+        before={"status": before_status},
+        after={"status": operation.status, "meaning": meaning, "content_hash": signature.content_hash},
+    )
+    operation_signed.send(sender=Operation, operation=operation, actor=actor)
+    return signature
+
+
+@transaction.atomic
+def add_complication(
+    operation: Operation, *, actor, category, timing, onset_on, clavien_dindo, reported_by, **fields
+) -> Complication:
+    """Record an adverse event of ``operation``."""
+    _refuse_unknown(fields, COMPLICATION_FIELDS)
+    complication = Complication(
+        operation=operation,
+        category=category,
+        timing=timing,
+        onset_on=onset_on,
+        clavien_dindo=clavien_dindo,
+        reported_by=reported_by,
+        **fields,
+    )
+    complication.full_clean(exclude=["operation", "reoperation", "public_id"], validate_constraints=False)
+    complication.save()
+    audit.record(actor, "surgery.complication.added", complication, after=snapshot(complication))
+    return complication
+
+
+@transaction.atomic
+def update_complication(
+    complication: Complication, *, actor, expected_version: int, **changes
+) -> Complication:
+    """Change a complication (typically mark it resolved); a stale version raises ConflictError."""
+    _refuse_unknown(changes, COMPLICATION_FIELDS)
+    before = snapshot(complication)
+    for name, value in changes.items():
+        setattr(complication, name, value)
+    complication.full_clean(exclude=["operation", "reoperation", "public_id"], validate_constraints=False)
+    save_with_version(complication, expected_version)
+    old, new = diff(before, snapshot(complication))
+    audit.record(actor, "surgery.complication.updated", complication, before=old, after=new)
+    return complication
