@@ -96,10 +96,6 @@ class Exam(NamedTuple):
         return self.right.tagged or self.left.tagged
 
 
-def _side_values(side: Side) -> tuple[str, ...]:
-    return side.motor + side.light_touch + side.pin_prick
-
-
 def _strip_side(side: Side) -> Side:
     def strip(values: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(v.rstrip("*") for v in values)

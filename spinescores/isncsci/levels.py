@@ -26,7 +26,6 @@ from spinescores.isncsci.exam import (
     POSSIBLY_BELOW_3,
     POSSIBLY_NORMAL,
     SENSORY_VALUES,
-    Exam,
     Side,
 )
 
@@ -108,25 +107,20 @@ _BLOCK = {8: range(4, 10), 25: range(21, 27)}  # block dermatomes of T1 (C5-T2) 
 class SideTables:
     """Per-side look-ups shared by every walk: the sensory row of each dermatome, the motor classes."""
 
-    __slots__ = ("rows", "classes", "blocks")
+    __slots__ = ("rows", "classes")
 
     def __init__(self, side: Side):
         self.rows = list(map(SENSORY_ROW.__getitem__, zip(side.light_touch, side.pin_prick, strict=True)))
         self.classes = list(map(MOTOR_CLASS.__getitem__, side.motor))
-        self.blocks: dict[int, tuple[bool, bool, bool]] = {}
 
     def block(self, position: int) -> tuple[bool, bool, bool]:
         """Return (BC, BR, BF) of the block ending at T1 or S1, each row run with a fresh flag."""
-        summary = self.blocks.get(position)
-        if summary is None:
-            rows = [self.rows[d] for d in _BLOCK[position]]
-            summary = (
-                not any(row[1] for row in rows),
-                any(row[0] for row in rows),
-                any(row[3] for row in rows),
-            )
-            self.blocks[position] = summary
-        return summary
+        rows = [self.rows[d] for d in _BLOCK[position]]
+        return (
+            not any(row[1] for row in rows),
+            any(row[0] for row in rows),
+            any(row[3] for row in rows),
+        )
 
 
 def sensory_level(tables: SideTables) -> Levels:
@@ -225,15 +219,9 @@ def neurological_level(right: SideTables, left: SideTables) -> Levels:
     return found
 
 
-def side_tables(exam: Exam) -> tuple[SideTables, SideTables]:
-    """Return the look-up tables of the right and the left side."""
-    return SideTables(exam.right), SideTables(exam.left)
-
-
 __all__ = [
     "SideTables",
     "motor_level",
     "neurological_level",
     "sensory_level",
-    "side_tables",
 ]
