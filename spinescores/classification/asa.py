@@ -9,7 +9,7 @@ References
 ----------
 American Society of Anesthesiologists. ASA Physical Status Classification System (House of
 Delegates; last amended 2020). Saklad M. Grading of patients for surgical procedures.
-Anesthesiology 1941;2(5):281-284.
+Anesthesiology 1941.
 
 Examples
 --------

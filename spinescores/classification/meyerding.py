@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -144,5 +145,8 @@ def _slip_percent(values: Mapping[str, Any]) -> float | None:
         length = values["endplate_length_mm"]
         if length == 0:
             raise ScoreInputError("endplate_length_mm", length, "a number greater than 0 mm")
-        return 100.0 * values["displacement_mm"] / length
+        slip = 100.0 * values["displacement_mm"] / length
+        if not math.isfinite(slip):
+            raise ScoreInputError("endplate_length_mm", length, "a length giving a finite slip percentage")
+        return slip
     raise ScoreInputError("inputs", sorted(given), _MODES)

@@ -18,7 +18,7 @@ different non-zero types are reported as e.g. ``"1/2"``, a region of type 0 adds
 References
 ----------
 Modic MT, Steinberg PM, Ross JS, Masaryk TJ, Carter JR. Degenerative disk disease: assessment of
-changes in vertebral body marrow with MR imaging. Radiology 1988;166(1 Pt 1):193-199.
+changes in vertebral body marrow with MR imaging. Radiology 1988;166:193-199.
 
 Examples
 --------

@@ -24,7 +24,7 @@ limits, not clinical rules.
 
 References
 ----------
-Koh LK, Sedrine WB, Torralba TP, et al. A simple tool to identify Asian women at increased risk of
+Koh LK, et al. A simple tool to identify Asian women at increased risk of
 osteoporosis. Osteoporos Int 2001;12(8):699-705.
 
 Examples

@@ -15,7 +15,7 @@ bands leave a gap between 2 and 3 days). For the six-grade SAVES-V2 see
 
 References
 ----------
-Rampersaud YR, Neary MA, White K. Spine adverse events severity system: content validation and
+Rampersaud YR, et al. Spine adverse events severity system: content validation and
 interobserver reliability assessment. Spine 2010;35(7):790-795.
 
 Examples

@@ -20,7 +20,7 @@ finding the grade is reported as 1 (the grade whose definition gives the < 2 mm 
 References
 ----------
 Weishaupt D, Zanetti M, Boos N, Hodler J. MR imaging and CT in osteoarthritis of the lumbar facet
-joints. Skeletal Radiol 1999;28(4):215-219.
+joints. Skeletal Radiol 1999;28:215-219.
 
 Examples
 --------

@@ -74,3 +74,23 @@ def test_every_class_is_flagged_unvalidated(asa_class, emergency):
 def test_invalid_class_always_raises(value):
     with pytest.raises(ScoreInputError):
         asa.classify({"asa_class": value})
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in asa.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*asa.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = asa.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == asa.INSTRUMENT.code

@@ -131,3 +131,23 @@ def test_age_adjusted_index_never_falls_as_age_rises(data, a, b):
 def test_non_boolean_condition_always_raises(data, key, value):
     with pytest.raises(ScoreInputError):
         charlson.score({**data, key: value})
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in charlson.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*charlson.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = charlson.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == charlson.INSTRUMENT.code

@@ -92,3 +92,23 @@ def test_adding_a_complication_never_lowers_the_summary(grades, extra):
 def test_invalid_grade_always_raises(value):
     with pytest.raises(ScoreInputError):
         clavien_dindo.classify({"grade": value})
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in clavien_dindo.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*clavien_dindo.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = clavien_dindo.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == clavien_dindo.INSTRUMENT.code

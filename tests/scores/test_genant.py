@@ -110,3 +110,23 @@ def test_grade_never_falls_as_reduction_rises(a, b):
 def test_invalid_reduction_always_raises(value):
     with pytest.raises(ScoreInputError):
         genant.classify(reduction(value, suspected_deformity=False))
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in genant.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*genant.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = genant.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == genant.INSTRUMENT.code

@@ -72,6 +72,7 @@ def test_retrolisthesis_is_graded_the_same_way_with_a_direction():
         ({"slip_percent": float("nan")}, "slip_percent"),
         ({"grade": "VI"}, "grade"),
         ({"displacement_mm": 5, "endplate_length_mm": 0}, "endplate_length_mm"),
+        ({"displacement_mm": 1e308, "endplate_length_mm": 1e-300}, "endplate_length_mm"),
         ({"slip_percent": 5, "direction": "lateral"}, "direction"),
         ({"slip": 5}, "item"),
     ],
@@ -107,3 +108,23 @@ def test_grade_never_falls_as_slip_rises(a, b):
 def test_invalid_slip_always_raises(value):
     with pytest.raises(ScoreInputError):
         meyerding.classify({"slip_percent": value})
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in meyerding.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*meyerding.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = meyerding.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == meyerding.INSTRUMENT.code

@@ -75,3 +75,23 @@ def test_count_never_falls_when_an_item_is_added(data, key):
 def test_non_boolean_item_always_raises(data, key, value):
     with pytest.raises(ScoreInputError):
         mfi5.score({**data, key: value})
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in mfi5.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*mfi5.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = mfi5.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == mfi5.INSTRUMENT.code

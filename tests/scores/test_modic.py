@@ -102,3 +102,23 @@ def test_any_signal_pair_gives_a_type_or_needs_review(signals):
 def test_invalid_signal_always_raises(value):
     with pytest.raises(ScoreInputError):
         modic.classify({"t1": value, "t2": "low"})
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in modic.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*modic.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = modic.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == modic.INSTRUMENT.code

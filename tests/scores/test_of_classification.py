@@ -106,3 +106,23 @@ def test_invalid_finding_on_the_path_raises(data, key, value):
         data["one_endplate_deformed"] = False
     with pytest.raises(ScoreInputError):
         of_classification.classify(data)
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in of_classification.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*of_classification.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = of_classification.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == of_classification.INSTRUMENT.code

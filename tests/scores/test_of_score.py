@@ -178,3 +178,23 @@ def test_a_worse_morphology_never_lowers_the_total(data):
 def test_invalid_parameter_always_raises(data, key, value):
     with pytest.raises(ScoreInputError):
         of_score.score({**data, key: value})
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in of_score.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*of_score.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = of_score.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == of_score.INSTRUMENT.code

@@ -126,3 +126,23 @@ def test_risk_never_falls_as_age_rises(weight, age, extra, rounding):
 def test_invalid_weight_always_raises(weight):
     with pytest.raises(ScoreInputError):
         osta.score({"weight_kg": weight, "age_years": 60})
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in osta.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*osta.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = osta.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == osta.INSTRUMENT.code

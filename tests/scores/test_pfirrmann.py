@@ -92,3 +92,23 @@ def test_any_full_answer_set_gives_a_grade_in_range(values):
 def test_non_boolean_answers_always_raise(data):
     with pytest.raises(ScoreInputError):
         pfirrmann.classify(data)
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in pfirrmann.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*pfirrmann.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = pfirrmann.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == pfirrmann.INSTRUMENT.code

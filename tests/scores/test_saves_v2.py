@@ -79,3 +79,23 @@ def test_grade_in_range_and_unconfirmed_grades_flagged(grade, timing):
 def test_invalid_grade_always_raises(value):
     with pytest.raises(ScoreInputError):
         saves_v2.classify({"grade": value})
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in saves_v2.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*saves_v2.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = saves_v2.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == saves_v2.INSTRUMENT.code

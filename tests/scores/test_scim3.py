@@ -92,3 +92,23 @@ def test_total_never_falls_when_a_subscale_rises(data, key):
 def test_invalid_subscale_always_raises(data, key, value):
     with pytest.raises(ScoreInputError):
         scim3.score({**data, key: value})
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in scim3.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*scim3.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = scim3.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == scim3.INSTRUMENT.code

@@ -121,3 +121,23 @@ def test_category_never_improves_as_t_score_falls(a, b, fracture):
 def test_invalid_t_score_always_raises(value):
     with pytest.raises(ScoreInputError):
         who_tscore.classify(spine(value, fragility_fracture=False))
+
+
+FUZZ_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from([o.value for i in who_tscore.INSTRUMENT.items for o in i.options] or [0]),
+)
+
+
+@given(st.dictionaries(st.sampled_from([*who_tscore.INSTRUMENT.item_ids, "unknown"]), FUZZ_VALUES))
+def test_any_input_gives_a_result_or_a_score_input_error(data):
+    try:
+        result = who_tscore.classify(data)
+    except ScoreInputError:
+        return
+    assert result.code == who_tscore.INSTRUMENT.code
