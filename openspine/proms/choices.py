@@ -1,0 +1,82 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowUpState(models.TextChoices):
+    """Where a follow-up stands; :data:`openspine.proms.transitions.ALLOWED` says how it may move."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    DUE = "due", _("Due")
+    INVITED = "invited", _("Invited")
+    OPENED = "opened", _("Opened")
+    COMPLETED = "completed", _("Completed")
+    MISSED = "missed", _("Missed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# States in which the patient may still answer and reminders may go out.
+OPEN_STATES = (FollowUpState.DUE, FollowUpState.INVITED, FollowUpState.OPENED)
+# States not yet finished: cancelling a patient's follow-ups touches these.
+PENDING_STATES = (FollowUpState.SCHEDULED, *OPEN_STATES)
+
+
+class CancelReason(models.TextChoices):
+    """Why pending follow-ups were cancelled; death and consent withdrawal leave the denominator."""
+
+    DECEASED = "deceased", _("Patient died")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent to contact withdrawn")
+    LOST_TO_CONTACT = "lost_to_contact", _("Lost to contact")
+    REOPERATION = "reoperation", _("Reoperation started a new series")
+    OTHER = "other", _("Other")
+
+
+# Cancellations that remove a follow-up from the completion-rate denominator: the patient could
+# not answer (death), may not be asked (consent withdrawn), or the question no longer applies
+# (a reoperation started a new series). Loss of contact stays in: it is a follow-up failure.
+NOT_ELIGIBLE_REASONS = (CancelReason.DECEASED, CancelReason.CONSENT_WITHDRAWN, CancelReason.REOPERATION)
+
+
+class ResponseMode(models.TextChoices):
+    SELF = "self", _("Self-completed online")
+    PHONE = "phone", _("By phone with a coordinator")
+    CLINIC = "clinic", _("In clinic")
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+
+
+class MessageKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+
+
+class MessageStatus(models.TextChoices):
+    """``sending`` is written and committed before the gateway is called: a crash leaves it there,
+    and it is never retried automatically, so a message goes out at most once."""
+
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class PhoneTaskState(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    REFUSED = "refused", _("Refused")
+
+
+class SeriesCloseReason(models.TextChoices):
+    REOPERATION = "reoperation", _("Reoperation")
+    COMPLETED = "completed", _("All timepoints finished")
+    CANCELLED = "cancelled", _("Follow-up cancelled")

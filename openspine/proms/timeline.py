@@ -1,0 +1,1 @@
+"""The patient timeline entries of follow-ups: state, scores and change from baseline."""
