@@ -10,7 +10,12 @@ from openspine import audit
 from openspine.patients.access import check_capability
 from openspine.surgery.models import Complication, Operation
 
-OPERATION_CAPABILITY = {"view": "patient.view", "edit": "operation.edit", "sign": "operation.sign"}
+OPERATION_CAPABILITY = {
+    "view": "patient.view",
+    "edit": "operation.edit",
+    "sign": "operation.sign",
+    "complicate": "complication.edit",  # record a complication against the operation
+}
 COMPLICATION_CAPABILITY = {"view": "patient.view", "edit": "complication.edit"}
 
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -304,6 +304,9 @@ class Signature(models.Model):
         return f"{self.signer_name} {self.meaning} {self.signed_at:%Y-%m-%d %H:%M}"
 
 
+CHILD_LABELS = {"procedures": _("procedures"), "team": _("team"), "implants": _("implants")}
+
+
 class Amendment(models.Model):
     """A change to a signed operation record, with its mandatory reason and what changed."""
 
@@ -325,6 +328,20 @@ class Amendment(models.Model):
 
     def __str__(self):
         return f"{self.amended_at:%Y-%m-%d} {self.reason[:40]}"
+
+    def changes(self) -> list[tuple]:
+        """Return (field label, before, after) for each changed part of the record."""
+        rows = []
+        for key, after in self.after.items():
+            if key in CHILD_LABELS:
+                label = CHILD_LABELS[key]
+            else:
+                try:
+                    label = Operation._meta.get_field(key).verbose_name
+                except FieldDoesNotExist:
+                    label = key
+            rows.append((label, self.before.get(key), after))
+        return rows
 
 
 class ComplicationQuerySet(models.QuerySet):

@@ -187,7 +187,7 @@ def _write_children(operation, procedures=None, team=None, implants=None, *, rep
 
 def _canonical(fields: dict, procedures, team, implants) -> dict:
     return {
-        "fields": {name: jsonable(fields[name]) for name in _HASHED_FIELDS},
+        **{name: jsonable(fields[name]) for name in _HASHED_FIELDS},
         "procedures": sorted(procedures),
         "team": sorted([user_id, role] for user_id, role in team),
         "implants": sorted([str(row[key]) for key in _IMPLANT_KEYS] for row in implants),
