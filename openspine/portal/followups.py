@@ -1,0 +1,91 @@
+"""The portal's narrow view of the follow-up engine (``openspine.proms``).
+
+Views use only these functions, so a change in proms touches one file here.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from openspine import audit
+from openspine.proms import links as proms_links
+from openspine.proms.choices import OPEN_STATES
+from openspine.proms.models import QuestionnaireLink
+
+
+def resolve(raw_token: str):
+    """Return the usable link for ``raw_token``, or None (unknown, expired, revoked, used)."""
+    return proms_links.resolve_link(raw_token)
+
+
+def get_link(link_id):
+    """Return the link with this id whatever its state, or None."""
+    if link_id is None:
+        return None
+    return QuestionnaireLink.objects.select_related("follow_up__patient").filter(pk=link_id).first()
+
+
+def is_open(link) -> bool:
+    """Return True while the patient may still answer through ``link``.
+
+    A link is spent (``used_at``) once the identity check passes; from then on the session, not
+    the token, carries the patient, until the link expires or is revoked or the follow-up closes.
+    """
+    if link is None or link.revoked_at is not None or link.expires_at <= timezone.now():
+        return False
+    return link.follow_up.state in OPEN_STATES
+
+
+def patient_of(link):
+    return link.follow_up.patient
+
+
+def instrument_codes(link) -> list[str]:
+    """Return the codes of the patient-reported instruments the follow-up asks for, in order."""
+    return list(link.follow_up.instruments)
+
+
+def is_locked(link) -> bool:
+    return link.is_locked()
+
+
+def record_check_failure(link) -> bool:
+    """Count one failed identity check on ``link``; lock it when the limit is reached. Return locked.
+
+    The one place that counts patient-side failures, so it can be rewired to the account-wide
+    lockout counter of security.md T-3 without touching the views.
+    """
+    with transaction.atomic():
+        QuestionnaireLink.objects.filter(pk=link.pk).update(failed_checks=F("failed_checks") + 1)
+        link.refresh_from_db(fields=["failed_checks", "locked_until"])
+        locked = link.failed_checks >= settings.LOCKOUT_FAILURE_LIMIT
+        if locked:
+            link.locked_until = timezone.now() + timezone.timedelta(seconds=settings.LOCKOUT_COOLOFF_SECONDS)
+            link.failed_checks = 0
+            link.save(update_fields=["failed_checks", "locked_until"])
+        audit.record(None, "portal.identity.locked" if locked else "portal.identity.failed", link)
+    return locked
+
+
+def record_check_success(link) -> None:
+    """Spend ``link`` after a correct identity check; the follow-up becomes ``opened``."""
+    with transaction.atomic():
+        proms_links.use_link(link)
+        audit.record(None, "portal.identity.verified", link)
+
+
+def submit(link, answers_by_code: dict, language: str) -> None:
+    """Record one response per instrument; the follow-up completes with the last one."""
+    from openspine.proms import services as proms_services
+
+    with transaction.atomic():
+        for code, answers in answers_by_code.items():
+            proms_services.record_response(link.follow_up, code, answers, mode="self", language=language)
+
+
+def recovery(patient) -> dict:
+    """Return the patient's own score series for the thank-you chart."""
+    from openspine.proms import services as proms_services
+
+    return proms_services.recovery_series(patient)
