@@ -111,9 +111,18 @@ SPACING_ITEMS = (
 )
 
 
-def spacing_of(values: Mapping[str, Any]) -> tuple[float, float]:
-    """Return ``(row, column)`` spacing in mm per pixel, 1:1 when absent; zero is rejected."""
-    for key in ("row_spacing_mm", "column_spacing_mm"):
+def spacing_of(values: Mapping[str, Any]) -> tuple[float, float] | None:
+    """Return ``(row, column)`` spacing in mm per pixel, or ``None`` when both are absent.
+
+    Zero is rejected, and so is one spacing without the other: assuming 1 for the missing one
+    would distort every angle on a film with non-square pixels.
+    """
+    keys = ("row_spacing_mm", "column_spacing_mm")
+    for key in keys:
         if values.get(key) == 0:
             raise ScoreInputError(key, 0, "a number above 0 mm/pixel", hint="leave it out if unknown")
-    return (values.get("row_spacing_mm", 1.0), values.get("column_spacing_mm", 1.0))
+    given = [key for key in keys if key in values]
+    if len(given) == 1:
+        other = keys[1 - keys.index(given[0])]
+        raise ScoreInputError(other, None, "a number above 0 mm/pixel", hint=f"{given[0]} is given")
+    return (values[keys[0]], values[keys[1]]) if given else None

@@ -93,6 +93,11 @@ def cobb_angle(upper: Any, lower: Any, *, row_spacing: float = 1.0, column_spaci
     -------
     float
         The Cobb angle; the undirected angle (<= 90°) if either line is vertical.
+
+    Examples
+    --------
+    >>> round(cobb_angle(((0, 0), (10, 0)), ((0, 0), (10, 10))), 6)
+    45.0
     """
     inputs = {"upper_endplate": upper, "lower_endplate": lower, "row_spacing_mm": row_spacing,
               "column_spacing_mm": column_spacing}
@@ -149,7 +154,7 @@ def _from_angles(upper: float, lower: float) -> CobbResult:
 
 
 def _from_lines(values: dict[str, Any]) -> CobbResult:
-    spacing = spacing_of(values)
+    spacing = spacing_of(values) or (1.0, 1.0)
     upper = endplate_tilt(values["upper_endplate"], *spacing)
     lower = endplate_tilt(values["lower_endplate"], *spacing)
     if upper is None or lower is None:

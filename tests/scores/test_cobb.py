@@ -104,6 +104,8 @@ def test_cobb_undirected_vertical_angle_is_flagged_section_3_1():
     ({"upper_angle": True, "lower_angle": 0}, "upper_angle"),
     ({**LINES, "row_spacing_mm": 0}, "row_spacing_mm"),
     ({**LINES, "column_spacing_mm": -1}, "column_spacing_mm"),
+    ({**LINES, "row_spacing_mm": 0.2}, "column_spacing_mm"),
+    ({**LINES, "column_spacing_mm": 0.2}, "row_spacing_mm"),
     ({**LINES, "apex": "T8"}, "item"),
 ])
 def test_cobb_rejects_bad_input_naming_it(inputs, item):
