@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spinescores.base import NEEDS_REVIEW, Instrument, Item, Option, Reference
+from spinescores.base import NEEDS_REVIEW, Instrument, Item, Option, Reference, frozen_mapping
 from spinescores.isncsci.exam import (
     ANAL_VALUES,
     INT,
@@ -110,6 +110,14 @@ _NAMES = {
 }
 
 
+_EMPTY = frozen_mapping()
+
+
+def _pair(values: tuple[tuple[str, ...], tuple[str, ...]]) -> Pair:
+    """Return a :class:`Pair` (right, left) without the Python-level NamedTuple constructor."""
+    return tuple.__new__(Pair, values)
+
+
 def _names(levels: Levels) -> tuple[str, ...]:
     return tuple(map(_NAMES.__getitem__, levels))
 
@@ -155,16 +163,19 @@ def classify_exam(exam: Exam) -> IsncsciResult:
         version=VERSION,
         category=",".join(grades_t),
         flags=flags,
-        sensory_level=Pair(_names(sensory_level(right)), _names(sensory_level(left))),
-        motor_level=Pair(_names(motor[0]), _names(motor[1])),
+        sensory_level=_pair((_names(sensory_level(right)), _names(sensory_level(left)))),
+        motor_level=_pair((_names(motor[0]), _names(motor[1]))),
         neurological_level=nli_names,
         injury_complete=tuple(complete),
         ais=grades_t,
-        sensory_zpp=Pair(_names(sensory_zpp(exam.right, exam.dap)), _names(sensory_zpp(exam.left, exam.dap))),
-        motor_zpp=Pair(_names(motor_zpp(exam.right, exam.vac, motor[0], c_possible)),
-                       _names(motor_zpp(exam.left, exam.vac, motor[1], c_possible))),
+        sensory_zpp=_pair((_names(sensory_zpp(exam.right, exam.dap)),
+                           _names(sensory_zpp(exam.left, exam.dap)))),
+        motor_zpp=_pair((_names(motor_zpp(exam.right, exam.vac, motor[0], c_possible)),
+                         _names(motor_zpp(exam.left, exam.vac, motor[1], c_possible)))),
         totals=totals(exam),
         warnings=exam.warnings,
+        subscores=_EMPTY,
+        details=_EMPTY,
     )
 
 

@@ -120,7 +120,7 @@ def parse_exam(exam: Any, *, legacy_non_key_muscle: bool = False) -> Exam:
     left = _parse_side(exam, "left", legacy_non_key_muscle, warnings)
     vac = _anal(exam, "vac")
     dap = _anal(exam, "dap")
-    return Exam(right, left, vac, dap, tuple(warnings))
+    return tuple.__new__(Exam, (right, left, vac, dap, tuple(warnings)))
 
 
 def _anal(exam: Mapping[str, Any], key: str) -> str:
@@ -137,20 +137,26 @@ def _parse_side(exam: Mapping[str, Any], name: str, legacy: bool, warnings: list
     if side.__class__ is not dict and not isinstance(side, Mapping):
         shown = "<missing>" if side is None else type(side).__name__
         raise ScoreInputError(name, shown, "a mapping with motor, lightTouch and pinPrick")
-    motor = _scores(side, name, "motor", KEY_MUSCLES, _MOTOR_SET, MOTOR_VALUES)
-    light_touch = _C1 + _scores(side, name, "lightTouch", SENSORY_LEVELS, _SENSORY_SET, SENSORY_VALUES)
-    pin_prick = _C1 + _scores(side, name, "pinPrick", SENSORY_LEVELS, _SENSORY_SET, SENSORY_VALUES)
-    nkm = _non_key_muscle(side.get("lowestNonKeyMuscleWithMotorFunction"), name, legacy, warnings)
-    tagged = "*" in "".join(motor + light_touch + pin_prick)
-    return Side(motor, light_touch, pin_prick, nkm, tagged)
+    motor, motor_tagged = _scores(side, name, "motor", KEY_MUSCLES, _MOTOR_SETS, MOTOR_VALUES)
+    light_touch, lt_tagged = _scores(side, name, "lightTouch", SENSORY_LEVELS, _SENSORY_SETS, SENSORY_VALUES)
+    pin_prick, pp_tagged = _scores(side, name, "pinPrick", SENSORY_LEVELS, _SENSORY_SETS, SENSORY_VALUES)
+    nkm = side.get("lowestNonKeyMuscleWithMotorFunction")
+    if nkm is not None:
+        nkm = _non_key_muscle(nkm, name, legacy, warnings)
+    tagged = motor_tagged or lt_tagged or pp_tagged
+    # tuple.__new__ skips the Python-level NamedTuple constructor on this hot path
+    return tuple.__new__(Side, (motor, _C1 + light_touch, _C1 + pin_prick, nkm, tagged))
 
 
-_MOTOR_SET = frozenset(MOTOR_VALUES)
-_SENSORY_SET = frozenset(SENSORY_VALUES)
+# (untagged values, all values): the first set is the fast path of every untagged exam
+_MOTOR_SETS = (frozenset(v for v in MOTOR_VALUES if "*" not in v), frozenset(MOTOR_VALUES))
+_SENSORY_SETS = (frozenset(v for v in SENSORY_VALUES if "*" not in v), frozenset(SENSORY_VALUES))
 
 
 def _scores(side: Mapping[str, Any], side_name: str, key: str, levels: tuple[str, ...],
-            allowed: frozenset[str], allowed_list: tuple[str, ...]) -> tuple[str, ...]:
+            allowed_sets: tuple[frozenset[str], frozenset[str]], allowed_list: tuple[str, ...]
+            ) -> tuple[tuple[str, ...], bool]:
+    """Return the values of one score block in level order and whether any carries a tag."""
     scores = side.get(key)
     if scores.__class__ is not dict and not isinstance(scores, Mapping):
         shown = "<missing>" if scores is None else type(scores).__name__
@@ -159,14 +165,16 @@ def _scores(side: Mapping[str, Any], side_name: str, key: str, levels: tuple[str
         values = tuple(map(scores.__getitem__, levels))
     except KeyError as missing:
         raise ScoreInputError(f"{side_name} {key} {missing.args[0]}", "<missing>", allowed_list)
-    if not _all_allowed(values, allowed):
+    plain, allowed = allowed_sets
+    tagged = not _all_allowed(values, plain)
+    if tagged and not _all_allowed(values, allowed):
         for level, value in zip(levels, values, strict=True):
             if value.__class__ is not str or value not in allowed:
                 raise ScoreInputError(f"{side_name} {key} {level}", value, allowed_list)
     if len(scores) != len(levels):
         unknown = sorted(str(k) for k in scores if k not in levels)
         raise ScoreInputError(f"{side_name} {key}", unknown[0], levels, hint="not a level of this score")
-    return values
+    return values, tagged
 
 
 def _all_allowed(values: tuple[Any, ...], allowed: frozenset[str]) -> bool:
@@ -177,10 +185,8 @@ def _all_allowed(values: tuple[Any, ...], allowed: frozenset[str]) -> bool:
         return False
 
 
-def _non_key_muscle(value: Any, side_name: str, legacy: bool, warnings: list[str]) -> int | None:
+def _non_key_muscle(value: Any, side_name: str, legacy: bool, warnings: list[str]) -> int:
     item = f"{side_name} lowestNonKeyMuscleWithMotorFunction"
-    if value is None:
-        return None
     if value in KEY_MUSCLES:
         return LEVEL_INDEX[value]
     if legacy and isinstance(value, str) and value in LEVEL_INDEX and value not in ("C1", "S4_5"):

@@ -101,17 +101,26 @@ _KIND = (
 )  # fmt: skip
 #: Key-muscle number used at each motor position: the next muscle (before), the muscle itself.
 _MUSCLE = (None,) * 3 + (0, 0, 1, 2, 3, 4) + (None,) * 11 + (5, 5, 6, 7, 8, 9) + (None,) * 2
+#: Index into ``SideTables.nli_steps`` of each motor position (C4-T1 -> 0-5, L1-S1 -> 6-11).
+_MOTOR_SLOT = {p: i for i, p in enumerate((3, 4, 5, 6, 7, 8, 20, 21, 22, 23, 24, 25))}
 _BLOCK = {8: range(4, 10), 25: range(21, 27)}  # block dermatomes of T1 (C5-T2) and S1 (L2-S2)
 
 
 class SideTables:
     """Per-side look-ups shared by every walk: the sensory row of each dermatome, the motor classes."""
 
-    __slots__ = ("rows", "classes")
+    __slots__ = ("rows", "classes", "nli_steps")
 
     def __init__(self, side: Side):
         self.rows = list(map(SENSORY_ROW.__getitem__, zip(side.light_touch, side.pin_prick, strict=True)))
-        self.classes = list(map(MOTOR_CLASS.__getitem__, side.motor))
+        c = self.classes = list(map(MOTOR_CLASS.__getitem__, side.motor))
+        # the motor steps of the NLI walk (section 7) by position: T1 and S1 use step (c) with w = v
+        step_c = STEP_C
+        self.nli_steps = (
+            STEP_B[c[0]], step_c[c[0]][c[1]], step_c[c[1]][c[2]], step_c[c[2]][c[3]], step_c[c[3]][c[4]],
+            step_c[c[4]][c[4]], STEP_B[c[5]], step_c[c[5]][c[6]], step_c[c[6]][c[7]], step_c[c[7]][c[8]],
+            step_c[c[8]][c[9]], step_c[c[9]][c[9]],
+        )
 
     def block(self, position: int) -> tuple[bool, bool, bool]:
         """Return (BC, BR, BF) of the block ending at T1 or S1, each row run with a fresh flag."""
@@ -139,34 +148,20 @@ def sensory_level(tables: SideTables) -> Levels:
     return found
 
 
-def motor_step(tables: SideTables, p: int, flag: bool) -> Step:
-    """Return the section-6 step of one side at motor position p (C4-T1 or L1-S1), with block check."""
-    kind = _KIND[p]
-    classes = tables.classes
-    k = _MUSCLE[p]
-    if kind == BEFORE:
-        return STEP_B[classes[k]]
-    if kind == INSIDE:
-        return STEP_C[classes[k]][classes[k + 1]]
-    carry, records, flags = tables.block(p)
-    return STEP_D[(classes[k], carry, records, flags)]
-
-
 def motor_level(tables: SideTables, vac: str) -> Levels:
     """Return the motor level candidates of one side (section 6), VAC deciding S3 versus INT."""
     found: Levels = []
     flag = False
-    rows = tables.rows
-    classes = tables.classes
+    rows, classes, steps = tables.rows, tables.classes, tables.nli_steps
     for p in range(28):
         kind = _KIND[p]
         if kind == SENSORY:
             record, stop, star, set_flag = rows[p + 1]
-        elif kind == INSIDE:
-            k = _MUSCLE[p]
-            record, stop, star, set_flag = STEP_C[classes[k]][classes[k + 1]]
-        else:
-            record, stop, star, set_flag = motor_step(tables, p, flag)
+        elif kind == BLOCK_END:
+            carry, records, flags = tables.block(p)
+            record, stop, star, set_flag = STEP_D[(classes[_MUSCLE[p]], carry, records, flags)]
+        else:  # before a block or inside it: the same step as in the NLI walk
+            record, stop, star, set_flag = steps[_MOTOR_SLOT[p]]
         if record:
             found.append((p, star or flag))
         if stop:
@@ -178,14 +173,6 @@ def motor_level(tables: SideTables, vac: str) -> Levels:
     if vac != "No":
         found.append((INT, flag))
     return found
-
-
-def _nli_motor_step(tables: SideTables, p: int) -> Step:
-    """Return the motor step of the NLI walk: as section 6 but T1/S1 use step (c) with w = v."""
-    if _KIND[p] == BLOCK_END:
-        v = tables.classes[_MUSCLE[p]]
-        return STEP_C[v][v]
-    return motor_step(tables, p, False)
 
 
 def neurological_level(right: SideTables, left: SideTables) -> Levels:
@@ -207,8 +194,9 @@ def neurological_level(right: SideTables, left: SideTables) -> Levels:
                 return found
             flag = sensory_flag
             continue
-        rm_rec, rm_stop, rm_star, rm_set = _nli_motor_step(right, p)
-        lm_rec, lm_stop, lm_star, lm_set = _nli_motor_step(left, p)
+        slot = _MOTOR_SLOT[p]
+        rm_rec, rm_stop, rm_star, rm_set = right.nli_steps[slot]
+        lm_rec, lm_stop, lm_star, lm_set = left.nli_steps[slot]
         if rm_rec or lm_rec or sensory_record:
             motor_starred = rm_rec and lm_rec and (rm_star or lm_star or flag)
             found.append((p, motor_starred or flag))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from spinescores.base import Result
-from spinescores.isncsci.exam import Exam, Side
+from spinescores.isncsci.exam import MOTOR_VALUES, Exam, Side
 
 #: A total that cannot be computed because a summed cell is NT, NT* or NT**.
 ND = "ND"
@@ -54,36 +54,44 @@ _NT = 1_000_000
 
 
 def _nd(total: int) -> Total:
-    return ND if total >= _NT else total
+    return ND if total >= _NT // 2 else total
 
 
-def _points(values: tuple[str, ...]) -> int:
-    """Return the sum of the recorded numbers of ``values`` (tags ignored), ``_NT`` if any is NT."""
+_MOTOR_POINTS = {value: _NT if value.startswith("NT") else int(value[0]) for value in MOTOR_VALUES}
+
+
+def _motor_points(values: tuple[str, ...]) -> int:
+    """Return the sum of the recorded grades (tags ignored), ``_NT`` or more if any is NT."""
+    return sum(map(_MOTOR_POINTS.__getitem__, values))
+
+
+def _sensory_points(values: tuple[str, ...]) -> int:
+    """Return the sum of the recorded sensory scores (0, 1 or 2; tags ignored), ``_NT`` if NT."""
     text = "".join(values)
     if "N" in text:
         return _NT
-    return (text.count("1") + 2 * text.count("2") + 3 * text.count("3") + 4 * text.count("4")
-            + 5 * text.count("5"))
+    return text.count("1") + 2 * text.count("2")
 
 
 def _raw_side(side: Side) -> tuple[int, int, int, int]:
     """Return UEMS, LEMS, LT and PP of one side, NT counting as the huge ``_NT``."""
     motor = side.motor
     # index 0 of the sensory tuples is C1, stored as "2" but not part of the totals
-    return (_points(motor[:5]), _points(motor[5:]), _points(side.light_touch[1:]),
-            _points(side.pin_prick[1:]))
+    return (_motor_points(motor[:5]), _motor_points(motor[5:]), _sensory_points(side.light_touch) - 2,
+            _sensory_points(side.pin_prick) - 2)
 
 
 def _side_totals(raw: tuple[int, int, int, int]) -> SideTotals:
     uems, lems, lt, pp = raw
-    return SideTotals(_nd(uems), _nd(lems), _nd(uems + lems), _nd(lt), _nd(pp))
+    return tuple.__new__(SideTotals, (_nd(uems), _nd(lems), _nd(uems + lems), _nd(lt), _nd(pp)))
 
 
 def totals(exam: Exam) -> Totals:
     """Return the summary scores of an exam (section 4)."""
     r, lf = _raw_side(exam.right), _raw_side(exam.left)
-    return Totals(_side_totals(r), _side_totals(lf), _nd(r[0] + lf[0]), _nd(r[1] + lf[1]),
-                  _nd(r[2] + lf[2]), _nd(r[3] + lf[3]))
+    # tuple.__new__ skips the Python-level NamedTuple constructor on this hot path
+    return tuple.__new__(Totals, (_side_totals(r), _side_totals(lf), _nd(r[0] + lf[0]), _nd(r[1] + lf[1]),
+                                  _nd(r[2] + lf[2]), _nd(r[3] + lf[3])))
 
 
 Items = tuple[str, ...]
