@@ -76,11 +76,9 @@ def _allowed_text(item: Item) -> Any:
         return item.allowed_values
     if item.kind == "boolean":
         return "True or False"
-    if item.kind in ("integer", "number"):
-        return item._range_text()
     if item.kind in GEOMETRY_KINDS:
         return _geometry.ALLOWED[item.kind]
-    return "a text value"
+    return item._range_text()  # these modules use no text items: the rest are numbers
 
 
 def pick_worst(instrument: Instrument, inputs: Any, points: Mapping[str, Mapping[Any, int]]) -> Any:

@@ -212,6 +212,15 @@ def test_sagittal_rejects_bad_values(item_id, value):
     assert error.value.item == item_id
 
 
+@pytest.mark.parametrize(("angle", "wrapped"), [(190, -170), (-190, 170), (180, 180), (-180, 180), (540, 180),
+                                                (45, 45)])
+def test_sagittal_angles_are_wrapped_to_minus_180_to_180(angle, wrapped):
+    """Derived angle differences are reported in (-180°, 180°]."""
+    from spinescores.classification import _geometry
+
+    assert _geometry.wrap(angle) == pytest.approx(wrapped)
+
+
 def test_sagittal_rejects_unknown_option_and_non_mapping():
     with pytest.raises(ScoreInputError, match="option"):
         sagittal.classify({"pt": 10}, facing="left")
