@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 LADDER_DAYS = (0, 3, 7)
 PHONE_TASK_DAY = 10
 MAX_ATTEMPTS = 3
+RETRY_AFTER = timedelta(minutes=10)
 
 # Only these placeholders may appear in a message; nothing else about the patient is available.
 ALLOWED_PLACEHOLDERS = frozenset({"hospital", "link", "closes_on"})
@@ -153,9 +154,11 @@ def queue_resend(follow_up: FollowUp, *, actor) -> Message:
     return message
 
 
-def _claim(message_id: int) -> bool:
+def _claim(message_id: int, *, retry: bool) -> bool:
     # A single UPDATE is atomic: of two concurrent runs only one moves the row to "sending".
-    claimable = Q(status=MessageStatus.QUEUED) | Q(status=MessageStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
+    claimable = Q(status=MessageStatus.QUEUED)
+    if retry:
+        claimable |= Q(status=MessageStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
     return bool(
         Message.objects.filter(claimable, pk=message_id).update(
             status=MessageStatus.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
@@ -163,9 +166,9 @@ def _claim(message_id: int) -> bool:
     )
 
 
-def deliver(message_id: int) -> str:
-    """Send one queued message at most once; return its final status."""
-    if not _claim(message_id):
+def deliver(message_id: int, *, retry: bool = False) -> str:
+    """Send one queued (or, with ``retry``, failed) message at most once; return its final status."""
+    if not _claim(message_id, retry=retry):
         return "claimed-elsewhere"
     message = Message.objects.select_related("follow_up__patient").get(pk=message_id)
     follow_up = message.follow_up

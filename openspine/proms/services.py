@@ -223,17 +223,17 @@ def _cancel(follow_up: FollowUp, reason: str, *, actor, note: str = "") -> None:
     move(follow_up, FollowUpState.CANCELLED, actor=actor, reason=note or reason)
     follow_up.cancel_reason = reason
     follow_up.save(update_fields=["cancel_reason", "updated_at"])
-    _stop_chasing(follow_up)
+    stop_chasing(follow_up)
 
 
-def _stop_chasing(follow_up: FollowUp) -> None:
+def stop_chasing(follow_up: FollowUp) -> None:
     """Revoke links, drop unsent messages and close the phone task of a finished follow-up."""
     revoke_links(follow_up)
     Message.objects.filter(
         follow_up=follow_up, status__in=[MessageStatus.QUEUED, MessageStatus.FAILED]
     ).update(status=MessageStatus.SKIPPED)
     PhoneTask.objects.filter(follow_up=follow_up, state=PhoneTaskState.OPEN).update(
-        state=PhoneTaskState.CANCELLED if follow_up.state == FollowUpState.CANCELLED else PhoneTaskState.DONE,
+        state=PhoneTaskState.DONE if follow_up.state == FollowUpState.COMPLETED else PhoneTaskState.CANCELLED,
         closed_at=timezone.now(),
     )
 
@@ -359,7 +359,7 @@ def _complete_if_done(follow_up: FollowUp, *, mode: str, actor) -> None:
     move(follow_up, FollowUpState.COMPLETED, actor=actor, reason=f"all questionnaires answered ({mode})")
     follow_up.completion_mode = mode
     follow_up.save(update_fields=["completion_mode", "updated_at"])
-    _stop_chasing(follow_up)
+    stop_chasing(follow_up)
 
 
 def recovery_series(patient) -> dict[str, list[tuple[str, date, float]]]:
