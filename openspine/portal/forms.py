@@ -11,7 +11,7 @@ class IdentityForm(forms.Form):
 
     birth_year = forms.CharField(
         label=_("Your year of birth"),
-        help_text=_("Four digits, for example 1965."),
+        help_text=_("Four digits, for example 1950."),
         max_length=4,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}),
     )

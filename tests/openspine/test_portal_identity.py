@@ -1,0 +1,95 @@
+"""The identity check before anything personal is shown, and its lock-out (T-31)."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from openspine.audit.models import AuditEvent
+from openspine.proms.models import QuestionnaireLink
+from tests.openspine.test_portal_support import identity, open_follow_up, portal_session
+
+pytestmark = [pytest.mark.django_db, pytest.mark.req("T-31")]
+
+
+def _start(client, patient, surgeon):
+    follow_up, token = open_follow_up(patient, actor=surgeon)
+    client.get(reverse("portal:link_open", args=[token]))
+    return follow_up
+
+
+def _wrong(patient):
+    return {"birth_year": str(patient.birth_date.year + 1), "phone_last4": patient.phone[-4:]}
+
+
+def test_identity_form_asks_birth_year_and_phone_digits_and_shows_nothing_personal(client, patient, surgeon):
+    _start(client, patient, surgeon)
+    response = client.get(reverse("portal:home"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="birth_year"' in page and 'name="phone_last4"' in page
+    for secret in (patient.name, patient.mrn, patient.phone, patient.national_id, patient.phone[-4:], "1965"):
+        assert secret not in page
+
+
+def test_correct_answers_open_the_questionnaire_and_spend_the_link(client, patient, surgeon):
+    follow_up = _start(client, patient, surgeon)
+    key_before = client.session.session_key
+    response = client.post(reverse("portal:home"), identity(patient))
+    assert response.status_code == 302
+    assert client.get(response["Location"])["Location"] == reverse("portal:question", args=[1])
+    assert portal_session(client)["verified"] is True
+    assert client.session.session_key != key_before
+    link = QuestionnaireLink.objects.get(follow_up=follow_up)
+    follow_up.refresh_from_db()
+    assert link.used_at is not None and follow_up.state == "opened"
+    assert AuditEvent.objects.filter(action="portal.identity.verified").count() == 1
+
+
+def test_wrong_answers_are_refused_with_one_message_and_counted(client, patient, surgeon):
+    follow_up = _start(client, patient, surgeon)
+    response = client.post(reverse("portal:home"), _wrong(patient))
+    assert response.status_code == 200
+    assert "do not match" in response.content.decode() or "不符" in response.content.decode()
+    assert portal_session(client)["verified"] is False
+    assert QuestionnaireLink.objects.get(follow_up=follow_up).failed_checks == 1
+    assert AuditEvent.objects.filter(action="portal.identity.failed").count() == 1
+    assert client.get(reverse("portal:question", args=[1]))["Location"] == reverse("portal:home")
+
+
+def test_malformed_answers_are_not_counted_as_guesses(client, patient, surgeon):
+    follow_up = _start(client, patient, surgeon)
+    response = client.post(reverse("portal:home"), {"birth_year": "19x5", "phone_last4": "12"})
+    assert response.status_code == 200
+    assert QuestionnaireLink.objects.get(follow_up=follow_up).failed_checks == 0
+
+
+def test_five_wrong_answers_lock_the_link_for_the_cooloff_even_for_right_answers(client, patient, surgeon):
+    follow_up = _start(client, patient, surgeon)
+    for _ in range(settings.LOCKOUT_FAILURE_LIMIT - 1):
+        assert client.post(reverse("portal:home"), _wrong(patient)).status_code == 200
+    locked = client.post(reverse("portal:home"), _wrong(patient))
+    assert locked.status_code == 429
+    link = QuestionnaireLink.objects.get(follow_up=follow_up)
+    cooloff = timedelta(seconds=settings.LOCKOUT_COOLOFF_SECONDS)
+    assert link.locked_until > timezone.now() + cooloff - timedelta(minutes=1)
+    assert client.post(reverse("portal:home"), identity(patient)).status_code == 429
+    assert portal_session(client)["verified"] is False
+    assert AuditEvent.objects.filter(action="portal.identity.locked").count() == 1
+
+    with time_machine.travel(timezone.now() + cooloff + timedelta(seconds=1)):
+        assert client.post(reverse("portal:home"), identity(patient)).status_code == 302
+    assert portal_session(client)["verified"] is True
+
+
+def test_a_new_session_on_the_same_link_shares_the_lock(client, patient, surgeon):
+    follow_up, token = open_follow_up(patient, actor=surgeon)
+    for _ in range(settings.LOCKOUT_FAILURE_LIMIT):
+        client.get(reverse("portal:link_open", args=[token]))
+        client.post(reverse("portal:home"), _wrong(patient))
+    client.cookies.clear()
+    client.get(reverse("portal:link_open", args=[token]))
+    assert client.post(reverse("portal:home"), identity(patient)).status_code == 429
