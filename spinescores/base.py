@@ -75,9 +75,14 @@ class Item:
     def validate(self, value: Any) -> Any:
         """Return ``value`` if allowed for this item, else raise :class:`ScoreInputError`."""
         if self.kind == "choice":
-            if isinstance(value, bool) or value not in self.allowed_values:
-                raise ScoreInputError(self.id, value, self.allowed_values)
-            return value
+            # Return the canonical allowed value: spreadsheets turn 2 into 2.0, and 2.0 == 2 in Python,
+            # so callers get the int back rather than a float that breaks later arithmetic or lookups.
+            allowed = self.allowed_values
+            if not isinstance(value, bool):
+                for option in allowed:
+                    if value == option and not isinstance(option, bool):
+                        return option
+            raise ScoreInputError(self.id, value, allowed)
         if self.kind == "boolean":
             if not isinstance(value, bool):
                 raise ScoreInputError(self.id, value, "True or False")

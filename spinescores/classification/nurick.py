@@ -97,8 +97,6 @@ def score(responses: Mapping[str, Any], **options: Any) -> NurickResult:
     if "grade" not in data:
         raise ScoreInputError("grade", None, item.allowed_values, hint="required input is missing")
     grade = item.validate(data["grade"])
-    if not isinstance(grade, int):  # choice validation alone would accept 2.0 as 2
-        raise ScoreInputError("grade", grade, item.allowed_values)
     return NurickResult(code=INSTRUMENT.code, version=INSTRUMENT.version, value=grade, category=str(grade),
                         interpretation=_INTERPRETATIONS[grade])
 

@@ -33,7 +33,7 @@ def test_nurick_is_a_clinician_score_reachable_by_score_and_classify():
 
 @pytest.mark.parametrize(
     ("inputs", "item"),
-    [({}, "grade"), ({"grade": 6}, "grade"), ({"grade": 2.0}, "grade"), ({"grade": -1}, "grade"),
+    [({}, "grade"), ({"grade": 6}, "grade"), ({"grade": 2.5}, "grade"), ({"grade": -1}, "grade"),
      ({"grade": True}, "grade"),
      ({"grade": "3"}, "grade"), ({"grade": None}, "grade"), ({"grade": 2, "gait": 1}, "item")],
 )
@@ -56,7 +56,7 @@ def test_grade_in_range(grade):
 
 
 @given(st.one_of(st.none(), st.integers().filter(lambda n: not 0 <= n <= 5), st.text(max_size=2),
-                 st.floats()))
+                 st.floats().filter(lambda f: not (f.is_integer() and 0 <= f <= 5))))
 def test_invalid_grade_always_raises(value):
     with pytest.raises(ScoreInputError):
         nurick.score({"grade": value})
@@ -80,3 +80,9 @@ def test_any_input_gives_a_result_or_a_score_input_error(data):
     except ScoreInputError:
         return
     assert result.code == nurick.INSTRUMENT.code
+
+
+def test_whole_number_float_grade_is_read_as_its_integer():
+    """Spreadsheets turn 2 into 2.0; the library reads it as grade 2 (base Item.validate)."""
+    result = nurick.score({"grade": 2.0})
+    assert result.value == 2 and isinstance(result.value, int)

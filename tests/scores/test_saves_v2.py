@@ -39,7 +39,7 @@ def test_saves_v2_timing_is_optional():
         ({}, "grade"),
         ({"grade": 0}, "grade"),
         ({"grade": 7}, "grade"),
-        ({"grade": 3.0}, "grade"),
+        ({"grade": 3.5}, "grade"),
         ({"grade": "3"}, "grade"),
         ({"grade": True}, "grade"),
         ({"grade": None}, "grade"),
