@@ -101,9 +101,12 @@ _KIND = (
 )  # fmt: skip
 #: Key-muscle number used at each motor position: the next muscle (before), the muscle itself.
 _MUSCLE = (None,) * 3 + (0, 0, 1, 2, 3, 4) + (None,) * 11 + (5, 5, 6, 7, 8, 9) + (None,) * 2
+# The distinct sensory steps by what they do, for the block summaries of step (d).
+_STOP_ROWS = frozenset(row for row in SENSORY_ROW.values() if row[1])
+_RECORD_ROWS = frozenset(row for row in SENSORY_ROW.values() if row[0])
+_FLAG_ROWS = frozenset(row for row in SENSORY_ROW.values() if row[3])
 #: Index into ``SideTables.nli_steps`` of each motor position (C4-T1 -> 0-5, L1-S1 -> 6-11).
 _MOTOR_SLOT = {p: i for i, p in enumerate((3, 4, 5, 6, 7, 8, 20, 21, 22, 23, 24, 25))}
-_BLOCK = {8: range(4, 10), 25: range(21, 27)}  # block dermatomes of T1 (C5-T2) and S1 (L2-S2)
 
 
 class SideTables:
@@ -124,12 +127,10 @@ class SideTables:
 
     def block(self, position: int) -> tuple[bool, bool, bool]:
         """Return (BC, BR, BF) of the block ending at T1 or S1, each row run with a fresh flag."""
-        rows = [self.rows[d] for d in _BLOCK[position]]
-        return (
-            not any(row[1] for row in rows),
-            any(row[0] for row in rows),
-            any(row[3] for row in rows),
-        )
+        first = position - 4  # C5 for T1, L2 for S1: six dermatomes down to T2 or S2
+        kinds = set(self.rows[first : first + 6])
+        return (_STOP_ROWS.isdisjoint(kinds), not _RECORD_ROWS.isdisjoint(kinds),
+                not _FLAG_ROWS.isdisjoint(kinds))
 
 
 def sensory_level(tables: SideTables) -> Levels:

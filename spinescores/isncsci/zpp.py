@@ -1,6 +1,8 @@
 """Zones of partial preservation per side, 2019 applicability (reference section 11).
 
 Each function returns a list of ``(segment index, starred)`` pairs; index ``-1`` stands for ``NA``.
+Lists are returned in the reference order (``NA`` first, then rostral to caudal), although the
+scans run upwards from the sacrum.
 """
 
 from __future__ import annotations
@@ -29,14 +31,14 @@ def sensory_zpp(side: Side, dap: str) -> Levels:
             continue
         if a not in _CAN_BE_ABSENT or b not in _CAN_BE_ABSENT:
             found.append((d, flag))
-            return found
+            return sorted(found)
         if a in _UNKNOWN or b in _UNKNOWN:
             found.append((d, flag))
         else:  # a 0* is involved
             found.append((d, True))
             flag = True
     found.append((0, False))
-    return found
+    return sorted(found)
 
 
 def _has_function(grade: str) -> bool:
@@ -76,7 +78,7 @@ def motor_zpp(side: Side, vac: str, motor_levels: Levels, c_possible: bool) -> L
         found.extend((p, stars(p)) for p in added)
     if use_nkm and nkm not in added:
         found.append((nkm, False))
-    return found
+    return sorted(found)
 
 
 def _never(p: int) -> bool:
