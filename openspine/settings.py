@@ -69,6 +69,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "openspine.core.middleware.LoginRequiredMiddleware",
+    "openspine.accounts.middleware.SessionTimeoutMiddleware",
+    "openspine.accounts.middleware.MfaRequiredMiddleware",
+    "openspine.accounts.middleware.PasswordExpiryMiddleware",
+    "openspine.audit.middleware.DatabaseActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -118,7 +122,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+AUTHENTICATION_BACKENDS = ["openspine.accounts.backends.LockoutBackend"]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "openspine.accounts.passwords.ProfilePasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -160,6 +166,15 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Password profile (security.md decision 2): "cn-mlps" (complexity, 90-day expiry) or "asvs5".
+OPENSPINE_PASSWORD_PROFILE = os.environ.get("OPENSPINE_PASSWORD_PROFILE", "cn-mlps")
+PASSWORD_RESET_TIMEOUT = 3600  # reset links are single-use and last one hour (T-10)
+DEFAULT_FROM_EMAIL = os.environ.get("OPENSPINE_FROM_EMAIL", "openspine@localhost")
+EMAIL_BACKEND = os.environ.get(
+    "OPENSPINE_EMAIL_BACKEND",
+    f"django.core.mail.backends.{'smtp' if PRODUCTION else 'console'}.EmailBackend",
+)
 
 # Lockout (security.md decision 1): one counter for every login path.
 LOCKOUT_FAILURE_LIMIT = envint("OPENSPINE_LOCKOUT_FAILURES", "5")

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -50,6 +51,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("After this moment the account cannot log in."),
     )
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), null=True, blank=True, help_text=_("Drives password expiry.")
+    )
 
     class Meta:
         ordering = ["username"]
@@ -58,6 +62,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @property
     def is_expired(self) -> bool:
@@ -94,3 +102,81 @@ class ApiToken(models.Model):
         """Create a token for ``user`` and return it with the raw value, shown once and never stored."""
         raw = secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, token_hash=hash_token(raw)), raw
+
+
+class AccountLock(models.Model):
+    """The one failed-authentication counter of an account, shared by every login path.
+
+    ``key`` is ``user:<pk>`` for staff, or another stable key (e.g. a questionnaire link) that has
+    no staff account. See :mod:`openspine.accounts.lockout`.
+    """
+
+    key = models.CharField(_("key"), max_length=80, unique=True)
+    failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure at"), null=True, blank=True)
+    last_path = models.CharField(_("last path"), max_length=20, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("account lock")
+        verbose_name_plural = _("account locks")
+
+    def __str__(self):
+        return self.key
+
+
+class UserSession(models.Model):
+    """A signed-in browser session of a staff member, listed on "my sessions" so it can be ended."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in at"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
+    ip = models.CharField(_("IP address"), max_length=45, blank=True)
+    user_agent = models.CharField(_("device"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TotpDevice(models.Model):
+    """A confirmed authenticator app (TOTP, RFC 6238) of a staff member: the second factor."""
+
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    last_used_step = models.BigIntegerField(
+        _("last used time step"), default=0, help_text=_("A code is accepted once: only later steps count.")
+    )
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class BackupCode(models.Model):
+    """A single-use recovery code for when the authenticator is lost; only a keyed hash is stored."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="backup_codes"
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, editable=False)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("backup code")
+        verbose_name_plural = _("backup codes")
+
+    def __str__(self):
+        return f"{self.user} #{self.pk}"

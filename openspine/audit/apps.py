@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class AuditConfig(AppConfig):
     name = "openspine.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self):
+        from openspine.audit.triggers import install_all
+
+        # After every migrate (and the test database set-up), so tables added later are covered.
+        post_migrate.connect(install_all, sender=self, dispatch_uid="openspine.audit.triggers")

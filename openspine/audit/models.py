@@ -52,3 +52,31 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.object_type} {self.object_id}"
+
+
+class RowChange(models.Model):
+    """One row written to a clinical table, captured by a PostgreSQL trigger whatever the write path.
+
+    Services record meaningful audit events; this table is the safety net underneath them that
+    ``QuerySet.update()``, bulk writes and raw SQL cannot skip (T-34). Identifier columns are masked
+    by the trigger. Only filled on PostgreSQL; append-only like the events.
+    """
+
+    table_name = models.CharField(_("table"), max_length=63, db_index=True)
+    row_pk = models.CharField(_("row key"), max_length=64, db_index=True)
+    op = models.CharField(_("operation"), max_length=8)
+    old = models.JSONField(_("old values"), null=True, blank=True)
+    new = models.JSONField(_("new values"), null=True, blank=True)
+    txid = models.BigIntegerField(_("transaction id"))
+    at = models.DateTimeField(_("at"))
+    actor = models.CharField(
+        _("application user"), max_length=80, blank=True, help_text=_("user id and role set per request")
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("row change")
+        verbose_name_plural = _("row changes")
+
+    def __str__(self):
+        return f"{self.op} {self.table_name} {self.row_pk}"

@@ -82,10 +82,27 @@ def record(
         "ip": ctx.ip,
     }
     with transaction.atomic():
+        if actor is not None:
+            set_database_actor(actor, local=True)
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         prev_hash = last or chain.GENESIS
         return AuditEvent.objects.create(prev_hash=prev_hash, hash=chain.link(prev_hash, values), **values)
+
+
+def actor_label(actor) -> str:
+    """Return how the database triggers name the acting user: ``<id>:<role>``, or empty."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    return f"{actor.pk}:{getattr(actor, 'role', '')}"
+
+
+def set_database_actor(actor, *, local: bool = False) -> None:
+    """Set ``openspine.actor`` for the row-capture triggers (PostgreSQL; a no-op elsewhere)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('openspine.actor', %s, %s)", [actor_label(actor), local])
 
 
 def _lock_chain() -> None:

@@ -1,0 +1,161 @@
+"""Sign-in related pages: password change and reset, the second factor, and "my sessions"."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from openspine import audit
+from openspine.accounts import lockout, mfa, services
+from openspine.accounts.forms import MfaEnrolForm, MfaVerifyForm
+from openspine.accounts.models import UserSession
+from openspine.accounts.roles import can
+from openspine.accounts.security_log import log_event
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's password: the current one is required, every other session ends (T-9)."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session valid (update_session_auth_hash)
+        user = form.user
+        services.end_all_sessions(user, actor=user, except_key=self.request.session.session_key)
+        audit.record(user, "accounts.password.changed", user)
+        log_event("accounts.password.changed", user=user)
+        messages.success(self.request, _("Your password was changed; your other sessions have ended."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link; the answer is the same whether or not the address is known (T-5)."""
+
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from a single-use, one-hour link; bad links count toward lockout (T-3, T-10)."""
+
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        if user is not None and lockout.is_locked(user):
+            return None
+        return user
+
+    @method_decorator(login_not_required)
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
+        if self.user is not None and not self.validlink:
+            lockout.register_failure(self.user, path="reset")
+        return response
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        services.end_all_sessions(user, actor=user)
+        audit.record(user, "accounts.password.reset", user)
+        log_event("accounts.password.reset", user=user)
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request):
+    """Ask a signed-in staff member for the second factor before anything else (T-6, T-7)."""
+    if not hasattr(request.user, "totp"):
+        return redirect("accounts:mfa_enrol")
+    form = MfaVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        if mfa.verify(user, form.cleaned_data["code"]):
+            request.session.cycle_key()
+            request.session[mfa.SESSION_VERIFIED] = True
+            lockout.reset(user)
+            audit.record(user, "accounts.mfa.verified", user)
+            return redirect(request.GET.get("next") or settings.LOGIN_REDIRECT_URL)
+        if lockout.is_locked(user):
+            logout(request)
+            return redirect(settings.LOGIN_URL)
+        form.add_error("code", _("That code is not valid. Codes can be used only once."))
+    return render(request, "accounts/mfa_verify.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def mfa_enrol(request):
+    """Add (or replace) the authenticator app; needs the password again and is audited (T-7)."""
+    has_device = hasattr(request.user, "totp")
+    if has_device and not mfa.is_verified(request):
+        # Replacing the device must not become a way around the second factor.
+        return redirect("accounts:mfa_verify")
+    secret = request.session.get(mfa.SESSION_PENDING_SECRET) or mfa.new_secret()
+    request.session[mfa.SESSION_PENDING_SECRET] = secret
+    form = MfaEnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = _enrol(request, form, secret)
+        if codes is not None:
+            return render(request, "accounts/mfa_backup_codes.html", {"codes": codes})
+    context = {"form": form, "secret": secret, "uri": mfa.provisioning_uri(secret, request.user)}
+    return render(request, "accounts/mfa_enrol.html", context)
+
+
+def _enrol(request, form, secret):
+    user = request.user
+    if lockout.is_locked(user) or not user.check_password(form.cleaned_data["password"]):
+        if not lockout.is_locked(user):
+            lockout.register_failure(user, path="mfa")
+        form.add_error("password", _("The password is not correct."))
+        return None
+    codes = mfa.enrol(user, secret, form.cleaned_data["code"])
+    if codes is None:
+        form.add_error("code", _("That code does not match; check the clock of your phone and try again."))
+        return None
+    del request.session[mfa.SESSION_PENDING_SECRET]
+    request.session.cycle_key()
+    request.session[mfa.SESSION_VERIFIED] = True
+    lockout.reset(user)
+    return codes
+
+
+def session_list(request):
+    """List one's own signed-in sessions with device, address and last activity (T-17)."""
+    sessions = UserSession.objects.filter(user=request.user)
+    context = {"sessions": sessions, "current_key": request.session.session_key}
+    return render(request, "accounts/session_list.html", context)
+
+
+@require_POST
+def session_end(request, public_id):
+    """End one of one's own sessions; ending the current one signs out."""
+    user_session = UserSession.objects.filter(user=request.user, public_id=public_id).first()
+    if user_session is None:
+        raise Http404
+    current = user_session.session_key == request.session.session_key
+    services.end_session(user_session, actor=request.user)
+    if current:
+        logout(request)
+        return redirect(settings.LOGIN_URL)
+    messages.success(request, _("The session was ended."))
+    return redirect("accounts:session_list")
+
+
+def require_capability(user, capability: str) -> None:
+    """Raise PermissionDenied (audited and logged) unless ``user``'s role grants ``capability``."""
+    if not can(user, capability):
+        audit.record(user, "access.denied", None, after={"capability": capability})
+        log_event("access.denied", user=user, capability=capability)
+        raise PermissionDenied
