@@ -344,3 +344,15 @@ def test_mjoa_improvement_is_follow_up_minus_baseline(baseline, follow_up):
     result = change.classify_change("mjoa", baseline, follow_up)
     assert result.improvement == follow_up - baseline
     assert result.mcid_reached is (follow_up - baseline >= 2)
+
+
+def test_thresholds_work_when_the_instrument_module_is_absent(monkeypatch):
+    """EQ-5D thresholds must not depend on the EQ-5D module being installed."""
+    from spinescores import registry
+
+    def missing(code):
+        raise UnknownInstrumentError(code, [])
+
+    monkeypatch.setattr(registry, "get", missing)
+    result = change.classify_change("eq5d5l", -0.2, 0.5)
+    assert result.mcid_reached and result.improvement == pytest.approx(0.7)

@@ -220,3 +220,38 @@ def test_python_dash_m_runs_the_cli():
         [sys.executable, "-m", "spinescores", "list"], capture_output=True, text=True, check=True
     )
     assert "nrs_back" in done.stdout
+
+
+def test_cli_decimal_written_choice_values_are_read_as_numbers(tmp_path):
+    path = write_csv(tmp_path / "in.csv", ODI_ITEMS, [["2.0"] + ["1"] * 9])
+    out = tmp_path / "out.csv"
+    cli.main(["score", "odi", str(path), "-o", str(out)])
+    assert read_csv(out)[0]["odi_value"] == "22.0"
+
+
+def test_cli_probe_ignores_errors_that_are_not_about_options():
+    def fussy(responses, *, flavour="x"):
+        raise RuntimeError("needs a full row")
+
+    cli._probe(fussy, {"flavour": "y"})  # no UsageError: the rows will report their own errors
+
+
+def test_python_dash_m_entry_point_in_process(monkeypatch, capsys):
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["spinescores", "list"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("spinescores", run_name="__main__")
+    assert done.value.code == 0 and "odi" in capsys.readouterr().out
+
+
+def test_cli_number_items_are_parsed_as_numbers():
+    item = next(i for i in spinescores_get("joabpeq").INSTRUMENT.items if i.id == "vas_leg_pain")
+    assert cli.parse_cell(item, "7.5") == 7.5
+    assert cli.parse_cell(item, "seven") == "seven"
+
+
+def spinescores_get(code):
+    import spinescores
+
+    return spinescores.get(code)

@@ -179,3 +179,7 @@ def test_demo_wording_for_an_unknown_code_lists_the_shipped_ones():
 )
 def test_option_keys(value, key):
     assert text.option_key(value) == key
+
+
+def test_topic_text_accepts_a_code():
+    assert text.topic_text("mjoa", "zh-hans").items["sphincter"].text == "括约肌功能（排尿）"
