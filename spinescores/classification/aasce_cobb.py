@@ -10,7 +10,8 @@ Steps (a paraphrase of the organisers' ``angleCal`` script, implemented independ
 
 1. Mid-line vector of vertebra k: mean(upper-right, lower-right) - mean(upper-left, lower-left).
 2. A[i][j] = arccos of the cosine between vectors i and j, in degrees; as in the MATLAB script the
-   cosine is rounded to 8 decimals and not clipped (so angles above 90° are kept).
+   cosine is rounded to 8 decimals and not clipped (so angles above 90° are kept); the rounding
+   limits precision near 0° to about 0.006°.
 3. Cobb 1 = the largest A[i][j]; its pair (a, b) is taken at the first column reaching the
    maximum, so a is the upper and b the lower vertebra.
 4. S-shape test on the 34 endplate midpoints m1..m34: d_i = (y_i - y34)/(y1 - y34) -

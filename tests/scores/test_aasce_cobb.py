@@ -179,8 +179,9 @@ def test_aasce_cobb1_is_invariant_under_rotation_and_translation(tilts, turn, dx
     moved = [(c * x - s * y + dx, s * x + c * y + dy) for x, y in corners]
     original = aasce.classify({"landmarks": corners, "image_height": 1000}, triple=False).value
     assert aasce.classify({"landmarks": moved, "image_height": 1000}, triple=False).value == pytest.approx(
-        original, abs=1e-4)
-    assert original == pytest.approx(max(tilts) - min(tilts), abs=1e-4)
+        original, abs=0.01)
+    # Cosines rounded to 8 decimals (as in the MATLAB script) limit precision near 0° to ~0.006°.
+    assert original == pytest.approx(max(tilts) - min(tilts), abs=0.01)
 
 
 @given(tilt_lists)
