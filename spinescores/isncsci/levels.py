@@ -150,7 +150,12 @@ def sensory_level(tables: SideTables) -> Levels:
 
 
 def motor_level(tables: SideTables, vac: str) -> Levels:
-    """Return the motor level candidates of one side (section 6), VAC deciding S3 versus INT."""
+    """Return the motor level candidates of one side (section 6), VAC deciding S3 versus INT.
+
+    Conventions (reference 13.4, 13.5): the level enters T2-L1 or S2-S3 only when the whole block
+    C5-T2 or L2-S2 is normal in sensation too ("motor level follows the sensory level"); VAC No
+    ends an otherwise normal side at S3, VAC NT leaves S3 and INT open.
+    """
     found: Levels = []
     flag = False
     rows, classes, steps = tables.rows, tables.classes, tables.nli_steps
@@ -177,7 +182,12 @@ def motor_level(tables: SideTables, vac: str) -> Levels:
 
 
 def neurological_level(right: SideTables, left: SideTables) -> Levels:
-    """Return the NLI candidates from the joint walk of both sides (section 7); VAC is not used."""
+    """Return the NLI candidates from the joint walk of both sides (section 7).
+
+    VAC is not used (reference 13.5), so the NLI can be INT while both motor levels are S3. A
+    sensory-only position is starred when both sides record a starred item or the flag is set;
+    a motor position when both motor steps record and one is starred, or the flag is set.
+    """
     found: Levels = []
     flag = False
     rrows, lrows = right.rows, left.rows

@@ -17,7 +17,12 @@ _TAGGED_ABNORMAL = frozenset(("0*", "1*", "0**", "1**"))
 
 
 def sensory_zpp(side: Side, dap: str) -> Levels:
-    """Return the sensory ZPP of one side (section 11.1)."""
+    """Return the sensory ZPP of one side (section 11.1).
+
+    Applicable (2019) when DAP is not Yes and the side's S4_5 LT and PP can both be absent; NA is
+    a possibility when DAP is NT or an S4_5 score is not exactly 0. The C1 added when the scan
+    passes C2 is never starred (our reading).
+    """
     lt, pp = side.light_touch, side.pin_prick
     if dap == "Yes" or lt[28] not in _CAN_BE_ABSENT or pp[28] not in _CAN_BE_ABSENT:
         return [(NA, False)]
@@ -46,7 +51,12 @@ def _has_function(grade: str) -> bool:
 
 
 def motor_zpp(side: Side, vac: str, motor_levels: Levels, c_possible: bool) -> Levels:
-    """Return the motor ZPP of one side (section 11.2); ``c_possible`` is "AIS C or C* possible"."""
+    """Return the motor ZPP of one side (section 11.2); ``c_possible`` is "AIS C or C* possible".
+
+    Conventions (reference 13.6, 13.8): the lowest non-key muscle replaces levels more than three
+    segments above it only when AIS C is among the possible grades, even for NT substitutions
+    whose own grade would not be C; the ZPP never goes below S1 unless the motor level does.
+    """
     if vac == "Yes":
         return [(NA, False)]
     found: Levels = [(NA, False)] if vac == "NT" else []
