@@ -59,6 +59,12 @@ def ais(exam: Exam, complete: list[str], motor_levels: tuple[Levels, Levels], nl
         stripped_nli: Callable[[], Levels]) -> list[str]:
     """Return the AIS list of section 10.
 
+    Motor incompleteness holds with VAC Yes or NT regardless of sensory sparing; with VAC No it
+    needs sparing and motor function more than three levels below a motor-level candidate (a key
+    muscle not exactly 0, or the lowest non-key muscle at such a level). C is starred when the
+    count is decided by ``*`` tags, when a 0** met in the MI scan decided it, or when the exam with
+    every tag removed (and its own NLI) would not allow C.
+
     ``stripped_nli`` returns the NLI of the exam with every ``*`` removed; it is called only when
     the C test needs it (the ``C*`` rule), so exams without tags never pay for a second walk.
     """

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from spinescores.isncsci import classify
+from spinescores.errors import ScoreInputError
+from spinescores.isncsci import classify, normal_exam
+from spinescores.isncsci.exam import KEY_MUSCLES, MOTOR_VALUES, SENSORY_LEVELS, SENSORY_VALUES
 from tests.isncsci.strategies import concrete_values, exams, exams_with_nt, plain_exams, set_cell
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -86,3 +90,24 @@ def test_totals_match_a_direct_sum(exam):
         assert totals[side] == expected
     for key in ("uems", "lems", "lightTouch", "pinPrick"):
         assert totals[key] == add(totals["right"][key], totals["left"][key])
+
+
+GARBAGE = st.one_of(st.text(max_size=4), st.integers(-1, 6), st.none(), st.booleans(), st.floats(0, 5),
+                    st.lists(st.just("2"), max_size=1))
+BLOCKS = (("motor", KEY_MUSCLES), ("lightTouch", SENSORY_LEVELS), ("pinPrick", SENSORY_LEVELS))
+CELLS = [(side, key, level) for side in ("right", "left") for key, levels in BLOCKS for level in levels]
+
+
+@SETTINGS
+@given(st.sampled_from(CELLS), GARBAGE)
+def test_any_value_outside_the_allowed_set_raises_score_input_error_naming_the_cell(cell, value):
+    side, key, level = cell
+    allowed = MOTOR_VALUES if key == "motor" else SENSORY_VALUES
+    exam = normal_exam()
+    exam[side][key][level] = value
+    if isinstance(value, str) and value in allowed:
+        classify(exam)
+        return
+    with pytest.raises(ScoreInputError) as caught:
+        classify(exam)
+    assert str(caught.value).startswith(f"{side} {key} {level}: got {value!r}")
