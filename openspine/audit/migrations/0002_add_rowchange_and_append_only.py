@@ -9,7 +9,7 @@ def forbid_update_delete(apps, schema_editor):
         return
     from openspine.audit.triggers import install_append_only
 
-    install_append_only(schema_editor.execute)
+    install_append_only(lambda sql: schema_editor.execute(sql, params=None))
 
 
 def allow_update_delete(apps, schema_editor):
