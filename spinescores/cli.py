@@ -147,12 +147,31 @@ def score_row(
 
 def _responses(instrument: Instrument, row: dict[str, Any]) -> dict[str, Any]:
     responses = {}
-    for item in instrument.items:
+    for item, known in _cell_tables(instrument):
         text = row.get(item.id)
-        if text is None or not text.strip():
+        if not text:
             continue
-        responses[item.id] = parse_cell(item, text.strip())
+        value = known.get(text, _UNKNOWN)
+        if value is _UNKNOWN:
+            text = text.strip()
+            if not text:
+                continue
+            value = parse_cell(item, text)
+        responses[item.id] = value
     return responses
+
+
+_UNKNOWN = object()
+_TABLES: dict[int, tuple[Instrument, list[tuple[Item, dict[str, Any]]]]] = {}
+
+
+def _cell_tables(instrument: Instrument) -> list[tuple[Item, dict[str, Any]]]:
+    """Return each item with a lookup of the exact cell texts of its options (fast path per row)."""
+    entry = _TABLES.get(id(instrument))
+    if entry is None or entry[0] is not instrument:  # the entry keeps the instrument, so ids stay unique
+        tables = [(item, {str(o.value): o.value for o in item.options}) for item in instrument.items]
+        entry = _TABLES[id(instrument)] = (instrument, tables)
+    return entry[1]
 
 
 def parse_cell(item: Item, text: str) -> Any:

@@ -7,7 +7,8 @@ discovers one instrument per module.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from spinescores.base import HIGHER_IS_WORSE, Instrument, Item, Result, frozen_mapping
@@ -60,6 +61,12 @@ def make_instrument(code: str, site_en: str, site_zh: str, notes: str = "") -> I
 _VAS_ITEM = Item(id="pain", topic_en="Pain on a 100-mm VAS", kind="number", minimum=0, maximum=100, unit="mm")
 
 
+@cache
+def _vas_instrument(instrument: Instrument) -> Instrument:
+    """Return the same instrument with the item read as millimetres on a 100-mm VAS."""
+    return replace(instrument, items=(_VAS_ITEM,))
+
+
 def make_score(instrument: Instrument) -> Callable[..., NrsResult]:
     """Return the ``score`` entry point of ``instrument``."""
 
@@ -82,11 +89,7 @@ def make_score(instrument: Instrument) -> Callable[..., NrsResult]:
 
 
 def _score_vas(instrument: Instrument, responses: Any) -> NrsResult:
-    vas_instrument = Instrument(
-        code=instrument.code, name=instrument.name, version=instrument.version, kind="prom",
-        items=(_VAS_ITEM,), references=(),
-    )
-    collected = collect(vas_instrument, responses)
+    collected = collect(_vas_instrument(instrument), responses)
     mm = collected.answers.get("pain")
     if mm is None:
         return NrsResult(

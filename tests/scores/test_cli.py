@@ -255,3 +255,11 @@ def spinescores_get(code):
     import spinescores
 
     return spinescores.get(code)
+
+
+def test_cli_cells_are_trimmed_and_blank_cells_are_missing(tmp_path):
+    path = write_csv(tmp_path / "in.csv", ODI_ITEMS, [[" 2 ", "   "] + ["2"] * 8])
+    out = tmp_path / "out.csv"
+    cli.main(["score", "odi", str(path), "-o", str(out)])
+    row = read_csv(out)[0]
+    assert row["odi_value"] == "40.0" and row["odi_missing_items"] == "personal_care"
