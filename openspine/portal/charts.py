@@ -15,7 +15,8 @@ from spinescores.base import HIGHER_IS_BETTER
 WIDTH, HEIGHT = 340, 210
 # Scores a patient can read as "my trouble" or "my pain"; the EQ-5D index means little to them.
 CHARTED = ("odi", "ndi", "nrs_back", "nrs_leg", "nrs_neck", "nrs_arm", "eq_vas")
-LEFT, RIGHT, TOP, BOTTOM = 40, 20, 24, 46
+LEFT, RIGHT, TOP, BOTTOM = 34, 8, 24, 46
+INSET = 38  # keeps the first and last timepoint labels inside the picture
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def _panel(code: str, rows: list[dict]) -> Panel:
     instrument = spinescores.get(code).INSTRUMENT
     low, high = instrument.score_range or (0.0, max(row["value"] for row in rows))
     low = min(low, 0.0) if low < 0 else low  # EQ-5D can go below zero; keep the axis honest
-    plot_width = WIDTH - LEFT - RIGHT
+    plot_width = WIDTH - LEFT - RIGHT - 2 * INSET
     plot_height = HEIGHT - TOP - BOTTOM
     step = plot_width / max(1, len(rows) - 1)
 
@@ -113,7 +114,7 @@ def _panel(code: str, rows: list[dict]) -> Panel:
 
     points = tuple(
         Point(
-            x=round(LEFT + (step * index if len(rows) > 1 else plot_width / 2), 1),
+            x=round(LEFT + INSET + (step * index if len(rows) > 1 else plot_width / 2), 1),
             y=y_of(row["value"]),
             value=_format(row["value"]),
             label=timepoint_label(row["label"]),

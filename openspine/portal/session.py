@@ -6,6 +6,8 @@ never mixed up with it. The raw token is never stored: only the link's database 
 
 from django.conf import settings
 
+from openspine.portal import csrf
+
 SESSION_KEY = "openspine_portal"
 # Long enough to answer slowly with breaks (the phone may sleep), short enough to be a session.
 SESSION_SECONDS = getattr(settings, "PORTAL_SESSION_SECONDS", 2 * 3600)
@@ -28,6 +30,7 @@ class PortalSession:
             "language": language,
             "large": False,
             "done": False,
+            "csrf": csrf.new_token(),
         }
         request.session.cycle_key()
         request.session.set_expiry(SESSION_SECONDS)

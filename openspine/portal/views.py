@@ -15,12 +15,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openspine import audit
 from openspine.core import context
 from openspine.core.errors import DomainError
-from openspine.portal import charts, followups, throttle, wording
+from openspine.portal import charts, csrf, followups, throttle, wording
 from openspine.portal.forms import IdentityForm
 from openspine.portal.session import PortalSession
 
@@ -35,12 +36,17 @@ def portal_view(view):
     """Open ``view`` to anonymous patients, speak the session's language, forbid caching and referrers."""
 
     @login_not_required
+    @csrf_exempt  # replaced by the session-bound token below (see openspine.portal.csrf)
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        language = PortalSession(request).get("language") or settings.LANGUAGE_CODE
+        session = PortalSession(request)
+        language = session.get("language") or settings.LANGUAGE_CODE
         with translation.override(language):
             request.LANGUAGE_CODE = language
-            response = view(request, *args, **kwargs)
+            if request.method == "POST" and not csrf.is_valid(request, session.get("csrf")):
+                response = _render(request, "portal/form_expired.html", status=403)
+            else:
+                response = view(request, *args, **kwargs)
         for header, value in NO_STORE_HEADERS.items():
             response[header] = value
         response["Content-Language"] = language
@@ -55,7 +61,11 @@ def portal_view(view):
 
 def _render(request, template: str, context_: dict | None = None, status: int = 200):
     session = PortalSession(request)
-    context_ = {"portal_large": bool(session.get("large")), **(context_ or {})}
+    context_ = {
+        "portal_large": bool(session.get("large")),
+        "portal_token": session.get("csrf", ""),
+        **(context_ or {}),
+    }
     return render(request, template, context_, status=status)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from openspine.audit.models import AuditEvent
 from openspine.proms.models import QuestionnaireLink
-from tests.openspine.test_portal_support import identity, open_follow_up, portal_session
+from tests.openspine.test_portal_support import identity, open_follow_up, portal_session, post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("T-31")]
 
@@ -38,7 +38,7 @@ def test_identity_form_asks_birth_year_and_phone_digits_and_shows_nothing_person
 def test_correct_answers_open_the_questionnaire_and_spend_the_link(client, patient, surgeon):
     follow_up = _start(client, patient, surgeon)
     key_before = client.session.session_key
-    response = client.post(reverse("portal:home"), identity(patient))
+    response = post(client, reverse("portal:home"), identity(patient))
     assert response.status_code == 302
     assert client.get(response["Location"])["Location"] == reverse("portal:question", args=[1])
     assert portal_session(client)["verified"] is True
@@ -51,7 +51,7 @@ def test_correct_answers_open_the_questionnaire_and_spend_the_link(client, patie
 
 def test_wrong_answers_are_refused_with_one_message_and_counted(client, patient, surgeon):
     follow_up = _start(client, patient, surgeon)
-    response = client.post(reverse("portal:home"), _wrong(patient))
+    response = post(client, reverse("portal:home"), _wrong(patient))
     assert response.status_code == 200
     assert "do not match" in response.content.decode() or "不符" in response.content.decode()
     assert portal_session(client)["verified"] is False
@@ -62,7 +62,7 @@ def test_wrong_answers_are_refused_with_one_message_and_counted(client, patient,
 
 def test_malformed_answers_are_not_counted_as_guesses(client, patient, surgeon):
     follow_up = _start(client, patient, surgeon)
-    response = client.post(reverse("portal:home"), {"birth_year": "19x5", "phone_last4": "12"})
+    response = post(client, reverse("portal:home"), {"birth_year": "19x5", "phone_last4": "12"})
     assert response.status_code == 200
     assert QuestionnaireLink.objects.get(follow_up=follow_up).failed_checks == 0
 
@@ -70,18 +70,18 @@ def test_malformed_answers_are_not_counted_as_guesses(client, patient, surgeon):
 def test_five_wrong_answers_lock_the_link_for_the_cooloff_even_for_right_answers(client, patient, surgeon):
     follow_up = _start(client, patient, surgeon)
     for _ in range(settings.LOCKOUT_FAILURE_LIMIT - 1):
-        assert client.post(reverse("portal:home"), _wrong(patient)).status_code == 200
-    locked = client.post(reverse("portal:home"), _wrong(patient))
+        assert post(client, reverse("portal:home"), _wrong(patient)).status_code == 200
+    locked = post(client, reverse("portal:home"), _wrong(patient))
     assert locked.status_code == 429
     link = QuestionnaireLink.objects.get(follow_up=follow_up)
     cooloff = timedelta(seconds=settings.LOCKOUT_COOLOFF_SECONDS)
     assert link.locked_until > timezone.now() + cooloff - timedelta(minutes=1)
-    assert client.post(reverse("portal:home"), identity(patient)).status_code == 429
+    assert post(client, reverse("portal:home"), identity(patient)).status_code == 429
     assert portal_session(client)["verified"] is False
     assert AuditEvent.objects.filter(action="portal.identity.locked").count() == 1
 
     with time_machine.travel(timezone.now() + cooloff + timedelta(seconds=1)):
-        assert client.post(reverse("portal:home"), identity(patient)).status_code == 302
+        assert post(client, reverse("portal:home"), identity(patient)).status_code == 302
     assert portal_session(client)["verified"] is True
 
 
@@ -89,7 +89,19 @@ def test_a_new_session_on_the_same_link_shares_the_lock(client, patient, surgeon
     follow_up, token = open_follow_up(patient, actor=surgeon)
     for _ in range(settings.LOCKOUT_FAILURE_LIMIT):
         client.get(reverse("portal:link_open", args=[token]))
-        client.post(reverse("portal:home"), _wrong(patient))
+        post(client, reverse("portal:home"), _wrong(patient))
     client.cookies.clear()
     client.get(reverse("portal:link_open", args=[token]))
-    assert client.post(reverse("portal:home"), identity(patient)).status_code == 429
+    assert post(client, reverse("portal:home"), identity(patient)).status_code == 429
+
+
+@pytest.mark.req("T-59")
+def test_posts_without_the_session_token_or_from_another_site_are_refused(client, patient, surgeon):
+    follow_up = _start(client, patient, surgeon)
+    no_token = client.post(reverse("portal:home"), identity(patient))
+    wrong_token = client.post(reverse("portal:home"), {**identity(patient), "portal_token": "x" * 43})
+    cross_site = post(client, reverse("portal:home"), identity(patient), HTTP_SEC_FETCH_SITE="cross-site")
+    assert [r.status_code for r in (no_token, wrong_token, cross_site)] == [403, 403, 403]
+    assert portal_session(client)["verified"] is False
+    assert QuestionnaireLink.objects.get(follow_up=follow_up).used_at is None
+    assert post(client, reverse("portal:home"), identity(patient)).status_code == 302

@@ -15,7 +15,7 @@ from openspine.portal.session import SESSION_KEY
 from openspine.proms import services as proms_services
 from openspine.proms.choices import CancelReason
 from openspine.proms.models import QuestionnaireLink
-from tests.openspine.test_portal_support import answer_all, open_follow_up, verified_client
+from tests.openspine.test_portal_support import answer_all, open_follow_up, post, verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def _gone_bodies(client, patient, surgeon, django_user_model):
     follow_up, used = open_follow_up(other, actor=surgeon)
     verified_client(client, other, used)
     answer_all(client, follow_up)
-    client.post(reverse("portal:review"))
+    post(client, reverse("portal:review"))
     bodies["used"] = _open(client, used)
 
     third = builders_patient(surgeon)

@@ -13,6 +13,7 @@ from tests.openspine.test_portal_support import (
     first_answers,
     open_follow_up,
     portal_session,
+    post,
     verified_client,
 )
 
@@ -52,8 +53,8 @@ def test_one_question_per_screen_with_progress_and_large_touch_targets(follow_up
 
 def test_each_answer_is_saved_at_once_and_survives_a_new_visit(follow_up_and_client):
     follow_up, client = follow_up_and_client
-    client.post(reverse("portal:question", args=[1]), {"answer": "2"})
-    client.post(reverse("portal:question", args=[2]), {"answer": "1"})
+    post(client, reverse("portal:question", args=[1]), {"answer": "2"})
+    post(client, reverse("portal:question", args=[2]), {"answer": "1"})
     assert portal_session(client)["answers"] == {"odi.pain_intensity": 2, "odi.personal_care": 1}
     # The phone slept; the patient comes back to the portal address: resume at question 3.
     assert client.get(reverse("portal:home"))["Location"] == reverse("portal:question", args=[3])
@@ -63,12 +64,12 @@ def test_each_answer_is_saved_at_once_and_survives_a_new_visit(follow_up_and_cli
 
 def test_an_answer_outside_the_options_is_refused_and_not_saved(follow_up_and_client):
     follow_up, client = follow_up_and_client
-    response = client.post(reverse("portal:question", args=[1]), {"answer": "9"})
+    response = post(client, reverse("portal:question", args=[1]), {"answer": "9"})
     assert response.status_code == 400
     assert "odi.pain_intensity" not in portal_session(client)["answers"]
     questions = wording.questions(follow_up.instruments, "zh-hans")
     vas = next(n for n, q in enumerate(questions, start=1) if q.code == "eq_vas")
-    response = client.post(reverse("portal:question", args=[vas]), {"answer": "101"})
+    response = post(client, reverse("portal:question", args=[vas]), {"answer": "101"})
     assert response.status_code == 400 and "100" in response.content.decode()
 
 
@@ -82,11 +83,11 @@ def test_language_follows_the_patient_and_can_be_switched(client, surgeon):
     english = wording.questions(follow_up.instruments, "en")[0].text
     chinese = wording.questions(follow_up.instruments, "zh-hans")[0].text
     assert english in client.get(url).content.decode()
-    response = client.post(reverse("portal:language"), {"language": "zh-hans", "next": url})
+    response = post(client, reverse("portal:language"), {"language": "zh-hans", "next": url})
     assert response["Location"] == url
     page = client.get(url).content.decode()
     assert chinese in page and 'lang="zh-hans"' in page
-    assert client.post(reverse("portal:language"), {"language": "fr", "next": "//evil.example"})[
+    assert post(client, reverse("portal:language"), {"language": "fr", "next": "//evil.example"})[
         "Location"
     ] == reverse("portal:home")
     assert portal_session(client)["language"] == "zh-hans"
@@ -95,9 +96,9 @@ def test_language_follows_the_patient_and_can_be_switched(client, surgeon):
 def test_large_text_mode_toggles(follow_up_and_client):
     _, client = follow_up_and_client
     url = reverse("portal:question", args=[1])
-    client.post(reverse("portal:text_size"), {"next": url})
+    post(client, reverse("portal:text_size"), {"next": url})
     assert 'class="portal large"' in client.get(url).content.decode()
-    client.post(reverse("portal:text_size"), {"next": url})
+    post(client, reverse("portal:text_size"), {"next": url})
     assert 'class="portal"' in client.get(url).content.decode()
 
 
@@ -105,7 +106,7 @@ def test_large_text_mode_toggles(follow_up_and_client):
 def test_submit_records_one_response_per_instrument_and_completes_the_follow_up(follow_up_and_client):
     follow_up, client = follow_up_and_client
     answer_all(client, follow_up)
-    response = client.post(reverse("portal:review"))
+    response = post(client, reverse("portal:review"))
     assert response.status_code == 302 and response["Location"] == reverse("portal:thanks")
     follow_up.refresh_from_db()
     assert follow_up.state == "completed" and follow_up.completion_mode == "self"
@@ -122,9 +123,9 @@ def test_submit_records_one_response_per_instrument_and_completes_the_follow_up(
 def test_double_submit_creates_one_response_and_a_late_post_gets_410(follow_up_and_client, client_for):
     follow_up, client = follow_up_and_client
     answer_all(client, follow_up)
-    first = client.post(reverse("portal:review"))
-    second = client.post(reverse("portal:review"))
-    late_answer = client.post(reverse("portal:question", args=[1]), {"answer": "3"})
+    first = post(client, reverse("portal:review"))
+    second = post(client, reverse("portal:review"))
+    late_answer = post(client, reverse("portal:question", args=[1]), {"answer": "3"})
     assert first.status_code == 302 and second.status_code == 410 and late_answer.status_code == 410
     assert QuestionnaireResponse.objects.filter(follow_up=follow_up, instrument="odi").count() == 1
     assert (
@@ -139,7 +140,7 @@ def test_two_tabs_racing_record_each_instrument_once(follow_up_and_client):
     answer_all(client, follow_up)
     # The other tab got there first, through the same service.
     record_response(follow_up, "odi", {k: 1 for k in wording_items("odi")}, mode="self", language="zh-hans")
-    assert client.post(reverse("portal:review")).status_code == 302
+    assert post(client, reverse("portal:review")).status_code == 302
     assert QuestionnaireResponse.objects.filter(follow_up=follow_up, instrument="odi").count() == 1
 
 
@@ -151,8 +152,8 @@ def wording_items(code):
 
 def test_review_lists_unanswered_questions_and_refuses_to_send(follow_up_and_client):
     follow_up, client = follow_up_and_client
-    client.post(reverse("portal:question", args=[1]), {"answer": "1"})
-    response = client.post(reverse("portal:review"))
+    post(client, reverse("portal:question", args=[1]), {"answer": "1"})
+    response = post(client, reverse("portal:review"))
     assert response.status_code == 400
     assert not QuestionnaireResponse.objects.filter(follow_up=follow_up).exists()
 
@@ -164,7 +165,7 @@ def test_thanks_page_charts_the_patients_own_recovery(follow_up_and_client, pati
     odi = {k: 3 for k in wording_items("odi")}
     record_response(baseline, "odi", odi, mode="clinic", language="zh-hans", actor=surgeon)
     answer_all(client, follow_up)
-    client.post(reverse("portal:review"))
+    post(client, reverse("portal:review"))
     page = client.get(reverse("portal:thanks")).content.decode()
     assert "<svg" in page and 'id="recovery-data"' in page
     assert "<polyline" in page and ">60<" in page and ">0<" in page  # ODI 60 before surgery, 0 now
@@ -177,7 +178,7 @@ def test_free_text_answers_are_escaped(client, patient, surgeon):
     follow_up.save(update_fields=["instruments"])
     verified_client(client, patient, token)
     payload = '<script>alert(1)</script><img src=x onerror="alert(2)">'
-    client.post(reverse("portal:question", args=[3]), {"answer": payload})
+    post(client, reverse("portal:question", args=[3]), {"answer": payload})
     for url in (reverse("portal:question", args=[3]), reverse("portal:review")):
         page = client.get(url).content.decode()
         assert payload not in page and "&lt;script&gt;" in page

@@ -21,6 +21,12 @@ def open_follow_up(patient, *, actor, timepoint="3m"):
     return follow_up, proms_services.issue_link(follow_up)
 
 
+def post(client, url, data=None, **extra):
+    """POST like the portal's own forms do: with the session-bound form token."""
+    token = client.session.get(SESSION_KEY, {}).get("csrf", "")
+    return client.post(url, {**(data or {}), "portal_token": token}, **extra)
+
+
 def identity(patient) -> dict:
     return {"birth_year": str(patient.birth_date.year), "phone_last4": patient.phone[-4:]}
 
@@ -28,7 +34,7 @@ def identity(patient) -> dict:
 def verified_client(client, patient, token):
     """Open the link and pass the identity check; return the client."""
     client.get(reverse("portal:link_open", args=[token]))
-    response = client.post(reverse("portal:home"), identity(patient))
+    response = post(client, reverse("portal:home"), identity(patient))
     assert response.status_code == 302, response.content[:500]
     return client
 
@@ -43,7 +49,7 @@ def first_answers(follow_up, language="zh-hans") -> list[tuple[int, str]]:
 
 def answer_all(client, follow_up):
     for number, value in first_answers(follow_up):
-        response = client.post(reverse("portal:question", args=[number]), {"answer": value})
+        response = post(client, reverse("portal:question", args=[number]), {"answer": value})
         assert response.status_code == 302, response.content[:500]
 
 
