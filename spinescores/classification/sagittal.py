@@ -193,6 +193,10 @@ class _Frame:
         self.ha = geo.mean(*heads)
         self.s1a, self.s1p = self.p("s1_anterior"), self.p("s1_posterior")
         self.s1m = geo.mean(self.s1a, self.s1p)
+        if self.ha == self.s1m:
+            raise ScoreInputError("femoral_head_1", values["femoral_head_1"],
+                                  "a point apart from the S1 endplate midpoint",
+                                  hint="PT and PI are undefined")
 
     def p(self, key: str) -> geo.Point:
         x, y = geo.to_frame(self.values[key], *self.spacing)

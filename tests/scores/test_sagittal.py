@@ -193,6 +193,11 @@ def test_sagittal_rejects_missing_pelvis_points_and_partial_inputs():
         sagittal.classify(points)
 
 
+def test_sagittal_rejects_hip_axis_on_the_s1_midpoint():
+    with pytest.raises(ScoreInputError, match="femoral_head_1"):
+        sagittal.classify({"femoral_head_1": (5, 5), "s1_anterior": (10, 5), "s1_posterior": (0, 5)})
+
+
 def test_sagittal_rejects_vertical_s1_and_coincident_l1_corners():
     points, _ = film()
     points["s1_anterior"] = (points["s1_posterior"][0], points["s1_posterior"][1] - 5)
@@ -233,7 +238,8 @@ point = st.tuples(st.floats(-2000, 2000), st.floats(-2000, 2000))
 
 @given(point, point, point)
 def test_sagittal_pi_equals_pt_plus_ss_for_any_landmarks(head, anterior, posterior):
-    if anterior[0] == posterior[0] or anterior == posterior:
+    midpoint = ((anterior[0] + posterior[0]) / 2, (anterior[1] + posterior[1]) / 2)
+    if abs(anterior[0] - posterior[0]) < 1e-3 or math.dist(head, midpoint) < 1e-3:
         return
     result = sagittal.classify({"femoral_head_1": head, "s1_anterior": anterior, "s1_posterior": posterior})
     pi, pt, ss = (result.subscores[key] for key in ("pi", "pt", "ss"))
