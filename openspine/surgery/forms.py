@@ -75,20 +75,20 @@ class OperationForm(forms.ModelForm):
     """The whole operation record on one screen; the service validates it as a whole."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    started_at = forms.TimeField(label=_("start time"), widget=TIME_INPUT)
+    started_at = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
     ended_at = forms.TimeField(
-        label=_("end time"), widget=TIME_INPUT, help_text=_("An end before the start means the next day.")
+        label=_("End time"), widget=TIME_INPUT, help_text=_("An end before the start means the next day.")
     )
-    level_from = _level_field(_("from level"))
-    level_to = _level_field(_("to level"))
+    level_from = _level_field(_("From level"))
+    level_to = _level_field(_("To level"))
     procedures = forms.MultipleChoiceField(
-        label=_("procedures"), choices=PROCEDURE_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Procedures"), choices=PROCEDURE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
-    assistants = _team_field(_("assistants"))
-    resident_operators = _team_field(_("resident operators"))
-    anaesthetists = _team_field(_("anaesthetists"))
+    assistants = _team_field(_("Assistants"))
+    resident_operators = _team_field(_("Resident operators"))
+    anaesthetists = _team_field(_("Anaesthetists"))
     reason = forms.CharField(
-        label=_("reason for the amendment"),
+        label=_("Reason for the amendment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("This record is signed: say why it changes. The reason is kept in its history."),
@@ -205,10 +205,10 @@ class OperationForm(forms.ModelForm):
 
 
 class ImplantForm(forms.Form):
-    kind = forms.ChoiceField(label=_("implant"), choices=[("", "—"), *ImplantKind.choices])
-    count = forms.IntegerField(label=_("count"), min_value=1, max_value=99, initial=1)
-    lot_number = forms.CharField(label=_("lot number"), max_length=60, required=False)
-    manufacturer = forms.CharField(label=_("manufacturer"), max_length=80, required=False)
+    kind = forms.ChoiceField(label=_("Implant"), choices=[("", "—"), *ImplantKind.choices])
+    count = forms.IntegerField(label=_("Count"), min_value=1, max_value=99, initial=1)
+    lot_number = forms.CharField(label=_("Lot number"), max_length=60, required=False)
+    manufacturer = forms.CharField(label=_("Manufacturer"), max_length=80, required=False)
 
 
 ImplantFormSet = forms.formset_factory(ImplantForm, extra=3)
@@ -233,7 +233,7 @@ def implant_rows(formset) -> list[dict]:
 
 class SignForm(forms.Form):
     password = forms.CharField(
-        label=_("your password"),
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Re-enter your password to confirm that you are the one signing."),
