@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "openspine.core.context_processors.site",
                 "openspine.accounts.context_processors.capabilities",
+                "openspine.accounts.context_processors.session",
             ],
         },
     },
