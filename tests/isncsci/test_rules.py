@@ -6,6 +6,7 @@ Expected values are derived by hand from the step tables of the reference (secti
 from __future__ import annotations
 
 from spinescores.isncsci import classify
+from spinescores.isncsci.exam import KEY_MUSCLES, SENSORY_LEVELS
 from tests.isncsci.builders import make_exam, motor, non_key, out, paraplegia, sensory
 
 
@@ -375,3 +376,32 @@ def test_legacy_non_key_muscle_enters_motor_zpp_when_c_is_possible():
     assert "C" in result.ais
     assert set(result.motor_zpp.left) == {"NA", "T9"}
     assert result.motor_zpp.right == ("NA", "T1")
+
+
+def exam_from_lines(right_motor, right_lt, right_pp, left_motor, left_lt, left_pp, vac, dap):
+    exam = make_exam(vac, dap)
+    rows = (("right", right_motor, right_lt, right_pp), ("left", left_motor, left_lt, left_pp))
+    for side, m, lt, pp in rows:
+        exam[side]["motor"] = dict(zip(KEY_MUSCLES, m.split(), strict=True))
+        exam[side]["lightTouch"] = dict(zip(SENSORY_LEVELS, lt.split(), strict=True))
+        exam[side]["pinPrick"] = dict(zip(SENSORY_LEVELS, pp.split(), strict=True))
+    return exam
+
+
+def test_nt_deciding_the_nli_can_add_a_grade_no_substitution_gives():
+    """Section 10 works per step (13.8): with right T8 LT NT the NLI is T7 (T8 abnormal, MI from
+    L2 = 5, so D) or L3 (T8 normal, B); counting below L3 with MI taken from the T7 world also
+    allows C, which no substitution gives. Kept as written for comparability."""
+    exam = exam_from_lines(
+        "5 5 5 5 5 5 5 5 0 1",
+        "2 2 2 2 2 2 2 2 2 2 2 2 2 2 NT 2 2 2 2 2 2 2 2 1 0 0 1 0",
+        "2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 0 1 0 1",
+        "5 5 5 5 5 5 5 2 0 0",
+        "2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 1 0 1 2 1 0",
+        "2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 0 1 0 0 2 0",
+        "No", "Yes",
+    )
+    assert set(classify(exam).ais) == {"B", "C", "D"}
+    narrowed = [classify({**exam, "right": {**exam["right"], "lightTouch": {
+        **exam["right"]["lightTouch"], "T8": value}}}).ais for value in "012"]
+    assert narrowed == [("D",), ("D",), ("B",)]
