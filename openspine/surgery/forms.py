@@ -162,6 +162,9 @@ class OperationForm(forms.ModelForm):
                 "performed_on": timezone.localdate(),
                 "admission": current.pk if current else None,
                 "diagnosis": diagnosis.pk if diagnosis else None,
+                # The diagnosed levels are usually the operated ones; the chips change them in one click.
+                "level_from": diagnosis.level_from if diagnosis else None,
+                "level_to": diagnosis.level_to if diagnosis else None,
                 "primary_surgeon": user.pk if user.role in (Role.SURGEON, Role.DIRECTOR) else None,
                 "approach": "posterior",
                 "technique": "open",

@@ -330,7 +330,7 @@ class Amendment(models.Model):
         return f"{self.amended_at:%Y-%m-%d} {self.reason[:40]}"
 
     def changes(self) -> list[tuple]:
-        """Return (field label, before, after) for each changed part of the record."""
+        """Return (field label, before, after) for each changed part of the record, in readable form."""
         rows = []
         for key, after in self.after.items():
             if key in CHILD_LABELS:
@@ -340,8 +340,20 @@ class Amendment(models.Model):
                     label = Operation._meta.get_field(key).verbose_name
                 except FieldDoesNotExist:
                     label = key
-            rows.append((label, self.before.get(key), after))
+            rows.append((label, _readable(key, self.before.get(key)), _readable(key, after)))
         return rows
+
+
+def _readable(key: str, value):
+    if key in ("level_from", "level_to") and isinstance(value, int):
+        return levels.label(value)
+    if key == "procedures" and isinstance(value, list):
+        return "; ".join(str(Procedure(code).label) if code in Procedure.values else code for code in value)
+    if key in ("procedures", "team", "implants") and isinstance(value, list):
+        return "; ".join(
+            " ".join(str(part) for part in item) if isinstance(item, list) else str(item) for item in value
+        )
+    return value
 
 
 class ComplicationQuerySet(models.QuerySet):

@@ -14,4 +14,5 @@ urlpatterns = [
         name="complication_create",
     ),
     path("complications/<uuid:public_id>/edit/", views.complication_edit, name="complication_edit"),
+    path("complications/<uuid:public_id>/resolve/", views.complication_resolve, name="complication_resolve"),
 ]

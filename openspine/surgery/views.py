@@ -1,12 +1,15 @@
 """The operation record on one screen, its page with sign-off and history, and complications."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openspine import audit
+from openspine.core.errors import ConflictError
 from openspine.core.forms import run_service
+from openspine.core.htmx import is_htmx_partial
 from openspine.patients.access import check_capability, get_patient_for
 from openspine.surgery import services
 from openspine.surgery.access import get_complication_for, get_operation_for
@@ -161,3 +164,28 @@ def complication_edit(request, public_id):
         ),
         title=_("Edit complication"),
     )
+
+
+@require_POST
+def complication_resolve(request, public_id):
+    """Mark a complication resolved (or open again) from its row; HTMX swaps just that row."""
+    complication = get_complication_for(request.user, public_id, action="edit")
+    error, status = "", 200
+    try:
+        services.update_complication(
+            complication,
+            actor=request.user,
+            expected_version=int(request.POST.get("version") or 0),
+            resolved=request.POST.get("resolved") == "1",
+        )
+    except ConflictError as conflict:
+        complication, error, status = conflict.current, str(conflict), 409
+    except ValidationError as invalid:
+        complication.refresh_from_db()
+        error, status = " ".join(invalid.messages), 400
+    if not is_htmx_partial(request):
+        if error:
+            messages.error(request, error)
+        return redirect("surgery:operation_detail", public_id=complication.operation.public_id)
+    context = {"c": complication, "error": error}
+    return render(request, "surgery/partials/complication_row.html", context, status=status)

@@ -314,3 +314,45 @@ def test_complication_edit_marks_resolved(client_for, surgeon, operation):
     assert response.status_code == 302
     complication.refresh_from_db()
     assert complication.resolved and complication.version == 2
+
+
+def test_htmx_marks_complication_resolved_in_its_row(client_for, surgeon, operation):
+    complication = builders.make_complication(operation, actor=surgeon)
+    url = reverse("surgery:complication_resolve", args=[complication.public_id])
+    response = client_for(surgeon).post(url, {"version": 1, "resolved": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith("<tr") and "<html" not in html
+    complication.refresh_from_db()
+    assert complication.resolved and complication.version == 2
+    assert AuditEvent.objects.filter(action="surgery.complication.updated", actor=surgeon).exists()
+
+
+def test_stale_resolve_answers_409_without_change(client_for, surgeon, operation):
+    complication = builders.make_complication(operation, actor=surgeon)
+    services.update_complication(complication, actor=surgeon, expected_version=1, note="seen")
+    url = reverse("surgery:complication_resolve", args=[complication.public_id])
+    response = client_for(surgeon).post(url, {"version": 1, "resolved": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    complication.refresh_from_db()
+    assert not complication.resolved
+
+
+def test_resolve_without_htmx_redirects_and_researcher_is_refused(client_for, surgeon, researcher, operation):
+    complication = builders.make_complication(operation, actor=surgeon)
+    url = reverse("surgery:complication_resolve", args=[complication.public_id])
+    assert client_for(researcher).post(url, {"version": 1, "resolved": "1"}).status_code == 403
+    response = client_for(surgeon).post(url, {"version": 1, "resolved": "1"})
+    assert response.status_code == 302
+    complication.refresh_from_db()
+    assert complication.resolved
+
+
+def test_form_prefills_levels_from_latest_diagnosis(client_for, surgeon, patient, admission, diagnosis):
+    html = (
+        client_for(surgeon)
+        .get(reverse("surgery:operation_create", args=[patient.public_id]))
+        .content.decode()
+    )
+    assert f'<option value="{diagnosis.level_from}" selected>L4</option>' in html
+    assert f'<option value="{diagnosis.level_to}" selected>L5</option>' in html
