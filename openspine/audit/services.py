@@ -82,9 +82,7 @@ def record(
         "ip": ctx.ip,
     }
     with transaction.atomic():
-        if actor is not None:
-            set_database_actor(actor, local=True)
-        _lock_chain()
+        _lock_chain(actor)
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         prev_hash = last or chain.GENESIS
         return AuditEvent.objects.create(prev_hash=prev_hash, hash=chain.link(prev_hash, values), **values)
@@ -105,10 +103,14 @@ def set_database_actor(actor, *, local: bool = False) -> None:
         cursor.execute("SELECT set_config('openspine.actor', %s, %s)", [actor_label(actor), local])
 
 
-def _lock_chain() -> None:
+def _lock_chain(actor) -> None:
+    # One round trip: serialise chain writers and name the actor for the row-capture triggers.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(727274)")
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(727274), set_config('openspine.actor', %s, true)",
+                [actor_label(actor)],
+            )
 
 
 def verify_chain() -> int | None:

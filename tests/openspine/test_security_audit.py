@@ -136,10 +136,11 @@ def test_every_write_path_is_captured_with_actor_and_masked_identifiers(surgeon)
         ("female", "male"),
     ]
     assert updates.last().actor == f"{surgeon.pk}:surgeon"
+    diagnosis = builders.make_diagnosis(patient, actor=surgeon)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM patients_patient WHERE id = %s", [patient.pk])
-    deleted = RowChange.objects.get(table_name="patients_patient", op="DELETE", row_pk=str(patient.pk))
-    assert deleted.old["name"] == "***" and deleted.new is None and deleted.txid > 0
+        cursor.execute("DELETE FROM patients_diagnosis WHERE id = %s", [diagnosis.pk])
+    deleted = RowChange.objects.get(table_name="patients_diagnosis", op="DELETE", row_pk=str(diagnosis.pk))
+    assert deleted.old["patient_id"] == patient.pk and deleted.new is None and deleted.txid > 0
     set_database_actor(None)
 
 
