@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("openspine.accounts.urls")),
     path("patients/", include("openspine.patients.urls")),
     path("surgery/", include("openspine.surgery.urls")),
+    path("followup/", include("openspine.proms.urls")),
     path("q/", include("openspine.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),

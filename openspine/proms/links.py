@@ -110,4 +110,4 @@ def revoke_links(follow_up: FollowUp) -> int:
 
 def link_url(raw_token: str) -> str:
     """Return the absolute portal URL carrying ``raw_token`` (path owned by the portal app)."""
-    return f"{settings.SITE_URL.rstrip('/')}/p/{raw_token}"
+    return f"{settings.SITE_URL.rstrip('/')}/q/{raw_token}/"

@@ -58,7 +58,7 @@ def test_window_opening_sends_one_invitation_with_only_link_and_hospital_name(su
     sms = messaging.outbox[0]
     patient = operation.patient
     assert sms["to"] == patient.phone and sms["channel"] == "sms"
-    assert "Demo Hospital" in sms["body"] and "/p/" in sms["body"]
+    assert "Demo Hospital" in sms["body"] and "/q/" in sms["body"]
     for secret in (patient.name, patient.mrn, "M51.2", "fusion", "TLIF", "L4"):
         assert secret not in sms["body"]
     message = Message.objects.get(follow_up=three)

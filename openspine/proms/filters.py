@@ -1,0 +1,52 @@
+"""Worklist filters: allow-listed values only; anything else is a 400 naming the allowed values."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from openspine.patients.choices import DiseaseArea
+from openspine.proms.metrics import timepoint_sort_key
+from openspine.proms.models import FollowUp, Timepoint
+
+
+def _invalid(allowed):
+    return format_lazy(
+        "{}{}.", _("%(value)s is not allowed here; use one of: "), ", ".join(map(str, allowed))
+    )
+
+
+class WorklistFilter(forms.Form):
+    """Filter the worklist by primary surgeon (username), disease area and timepoint label."""
+
+    surgeon = forms.ChoiceField(label=_("Surgeon"), required=False)
+    disease_area = forms.ChoiceField(label=_("Disease area"), required=False)
+    timepoint = forms.ChoiceField(label=_("Timepoint"), required=False)
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        surgeons = (
+            get_user_model()
+            .objects.filter(pk__in=FollowUp.objects.visible_to(user).values("operation__primary_surgeon"))
+            .order_by("username")
+        )
+        labels = sorted(set(Timepoint.objects.values_list("label", flat=True)), key=timepoint_sort_key)
+        self._set("surgeon", [(u.username, str(u)) for u in surgeons])
+        self._set("disease_area", list(DiseaseArea.choices))
+        self._set("timepoint", [(label, label) for label in labels])
+
+    def _set(self, name, choices):
+        field = self.fields[name]
+        field.choices = [("", _("All"))] + choices
+        field.error_messages["invalid_choice"] = _invalid([value for value, _label in choices])
+
+    def apply(self, queryset):
+        """Return ``queryset`` narrowed by the valid filters."""
+        data = self.cleaned_data
+        if data.get("surgeon"):
+            queryset = queryset.filter(operation__primary_surgeon__username=data["surgeon"])
+        if data.get("disease_area"):
+            queryset = queryset.filter(operation__diagnosis__disease_area=data["disease_area"])
+        if data.get("timepoint"):
+            queryset = queryset.filter(timepoint=data["timepoint"])
+        return queryset

@@ -1,0 +1,177 @@
+"""The coordinator's worklist, a follow-up's page and actions, staff questionnaire entry, the dashboard."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from openspine import audit
+from openspine.core.errors import DomainError
+from openspine.core.forms import run_service
+from openspine.core.htmx import is_htmx_partial, render_page_or_partial
+from openspine.patients.access import check_capability
+from openspine.patients.choices import DiseaseArea
+from openspine.proms import metrics, services, worklist
+from openspine.proms.access import get_follow_up_for
+from openspine.proms.choices import PENDING_STATES
+from openspine.proms.filters import WorklistFilter
+from openspine.proms.forms import CancelFollowUpsForm, PhoneCallForm, ResponseEntryForm
+from openspine.proms.instruments import instrument_name, parse_answers
+from openspine.proms.models import FollowUp
+
+
+@require_GET
+def followup_list(request):
+    """List what to chase today: phone tasks, overdue, due today and in window, with filters."""
+    check_capability(request.user, "followup.manage", target="followup_list")
+    form = WorklistFilter(request.GET, user=request.user)
+    if not form.is_valid():
+        return render(request, "proms/followup_filter_error.html", {"form": form}, status=400)
+    today = timezone.localdate()
+    follow_ups = form.apply(FollowUp.objects.visible_to(request.user))
+    sections = worklist.sections(follow_ups, today)
+    # The list shows names and hospital numbers, so looking at it is audited (as patient search is).
+    audit.record(request.user, "proms.worklist.viewed", None, after={s["key"]: s["count"] for s in sections})
+    context = {"form": form, "sections": sections, "today": today, "call_form": PhoneCallForm()}
+    return render_page_or_partial(
+        request, "proms/followup_list.html", "proms/partials/worklist_sections.html", context
+    )
+
+
+@require_GET
+def followup_detail(request, public_id):
+    """One follow-up: its questionnaires, messages, calls and state history."""
+    follow_up = get_follow_up_for(request.user, public_id)
+    answered = {r.instrument: r for r in follow_up.responses.all()}
+    language = translation.get_language()
+    kinds = [(code, False) for code in follow_up.instruments]
+    kinds += [(code, True) for code in follow_up.clinician_tasks]
+    codes = [
+        {
+            "code": code,
+            "name": instrument_name(code, language),
+            "response": answered.get(code),
+            "clinician": is_cl,
+        }
+        for code, is_cl in kinds
+    ]
+    context = {
+        "follow_up": follow_up,
+        "is_pending": follow_up.state in PENDING_STATES,
+        "codes": codes,
+        "call_form": PhoneCallForm(),
+        "cancel_form": CancelFollowUpsForm(),
+        "deliveries": follow_up.messages.prefetch_related("deliveries"),
+        "calls": [
+            call for task in [getattr(follow_up, "phone_task", None)] if task for call in task.calls.all()
+        ],
+    }
+    return render(request, "proms/followup_detail.html", context)
+
+
+def _error_text(form) -> str:
+    return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+
+
+def _row_response(request, follow_up, *, notice="", error=""):
+    """Re-render the worklist row for HTMX, or go back to the follow-up page with a message."""
+    if is_htmx_partial(request):
+        follow_up = worklist.with_counts(FollowUp.objects.filter(pk=follow_up.pk)).get()
+        context = {"fu": follow_up, "notice": notice, "error": error, "call_form": PhoneCallForm()}
+        return render(request, "proms/partials/follow_up_row.html", context)
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return redirect("proms:followup_detail", public_id=follow_up.public_id)
+
+
+@require_POST
+def followup_resend(request, public_id):
+    """Send the invitation again (after commit); refused for a closed follow-up or without consent."""
+    follow_up = get_follow_up_for(request.user, public_id, action="manage")
+    try:
+        services.resend_invitation(follow_up, actor=request.user)
+    except DomainError as error:
+        return _row_response(request, follow_up, error=str(error))
+    return _row_response(request, follow_up, notice=_("Invitation sent again."))
+
+
+@require_POST
+def followup_call(request, public_id):
+    """Log a phone call and its outcome."""
+    follow_up = get_follow_up_for(request.user, public_id, action="manage")
+    form = PhoneCallForm(request.POST)
+    if not form.is_valid():
+        if is_htmx_partial(request):
+            return _row_response(request, follow_up, error=_error_text(form))
+        return render(request, "proms/followup_filter_error.html", {"form": form}, status=400)
+    services.log_phone_call(follow_up, actor=request.user, **form.cleaned_data)
+    return _row_response(request, follow_up, notice=_("Call logged."))
+
+
+@require_POST
+def followup_cancel(request, public_id):
+    """Cancel every pending follow-up of the patient (lost to contact, consent withdrawn, died)."""
+    follow_up = get_follow_up_for(request.user, public_id, action="manage")
+    form = CancelFollowUpsForm(request.POST)
+    if not form.is_valid():
+        return render(request, "proms/followup_filter_error.html", {"form": form}, status=400)
+    count = services.cancel_follow_ups(follow_up.patient, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("%(count)s pending follow-ups cancelled.") % {"count": count})
+    return redirect("proms:followup_detail", public_id=follow_up.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def response_enter(request, public_id, code):
+    """Enter one questionnaire on the patient's behalf (by phone or in clinic)."""
+    follow_up = get_follow_up_for(request.user, public_id, action="manage")
+    if code not in follow_up.all_codes:
+        raise Http404
+    initial = {"language": follow_up.patient.preferred_language, "mode": "phone"}
+    language = translation.get_language()
+    form = ResponseEntryForm(request.POST or None, code=code, ui_language=language, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form, lambda: _record(follow_up, code, request.POST, form.cleaned_data, request.user)
+        )
+        if saved:
+            messages.success(request, _("Questionnaire saved: score %(value)s.") % {"value": saved.value})
+            return redirect("proms:followup_detail", public_id=follow_up.public_id)
+    context = {"follow_up": follow_up, "form": form, "code": code, "name": instrument_name(code, language)}
+    return render(request, "proms/response_form.html", context, status=400 if form.errors else 200)
+
+
+def _record(follow_up, code, post, cleaned, actor):
+    answers = parse_answers(code, post)
+    return services.record_response(
+        follow_up, code, answers, mode=cleaned["mode"], language=cleaned["language"], actor=actor
+    )
+
+
+@require_GET
+def followup_dashboard(request):
+    """Completion rates per timepoint, by surgeon, disease area and month of surgery; response time."""
+    check_capability(request.user, "followup.dashboard", target="followup_dashboard")
+    today = timezone.localdate()
+    rows = worklist.dashboard_rows(FollowUp.objects.visible_to(request.user))
+    overall = metrics.completion_rates(rows, today, lambda r: (r["timepoint"],))
+    overall.sort(key=lambda rate: metrics.timepoint_sort_key(rate.key[0]))
+    areas = dict(DiseaseArea.choices)
+    context = {
+        "today": today,
+        "overall": overall,
+        "chart": [{"label": r.key[0], "percent": r.percent, "eligible": r.eligible} for r in overall],
+        "median_days": metrics.median_response_days(rows),
+        "by_surgeon": metrics.pivot(rows, today, "surgeon"),
+        "by_area": _labelled(metrics.pivot(rows, today, "disease_area"), areas),
+        "by_month": metrics.pivot(rows, today, "surgery_month"),
+    }
+    return render(request, "proms/followup_dashboard.html", context)
+
+
+def _labelled(pivoted, labels):
+    timepoints, table = pivoted
+    return timepoints, [(labels.get(value, value), rates) for value, rates in table]
