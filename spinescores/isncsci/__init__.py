@@ -9,7 +9,13 @@ CSV file of exams.
 from spinescores.isncsci.classifier import INSTRUMENT, VERSION, classify, classify_exam
 from spinescores.isncsci.exam import Exam, normal_exam, parse_exam
 from spinescores.isncsci.result import ND, IsncsciResult, Pair, SideTotals, Totals
-from spinescores.isncsci.worksheet import COLUMNS, RESULT_COLUMNS, exam_from_row, row_from_result
+from spinescores.isncsci.worksheet import (
+    COLUMNS,
+    RESULT_COLUMNS,
+    exam_from_row,
+    row_from_exam,
+    row_from_result,
+)
 
 __all__ = [
     "COLUMNS",
@@ -27,5 +33,6 @@ __all__ = [
     "exam_from_row",
     "normal_exam",
     "parse_exam",
+    "row_from_exam",
     "row_from_result",
 ]
