@@ -126,7 +126,7 @@ def midline_vectors(corners: Sequence[geo.Point]) -> list[geo.Point]:
     for k in range(len(corners) // 4):
         upper_left, upper_right, lower_left, lower_right = corners[4 * k:4 * k + 4]
         vector = geo.sub(geo.mean(upper_right, lower_right), geo.mean(upper_left, lower_left))
-        if vector == (0.0, 0.0):
+        if geo.dot(vector, vector) == 0:  # zero, or so small that its square underflows
             raise ScoreInputError(f"landmarks[{4 * k}:{4 * k + 4}]", LEVELS[k],
                                   "corners whose left and right midpoints differ",
                                   hint="zero-length mid-line")
