@@ -62,9 +62,8 @@ def motor_zpp(side: Side, vac: str, motor_levels: Levels, c_possible: bool) -> L
     found: Levels = [(NA, False)] if vac == "NT" else []
     candidates = {min(level, 27) for level, _ in motor_levels}
     top = min(motor_levels[0][0], 27)
-    bottom = 25
-    if any(level >= 26 for level, _ in motor_levels):
-        bottom = min(motor_levels[-1][0], 27)
+    last = motor_levels[-1][0]  # the list runs rostral to caudal, so S2, S3 or INT would be last
+    bottom = min(last, 27) if last >= 26 else 25
     nkm = side.non_key_muscle if c_possible else None
     use_nkm = False
     added: list[int] = []
