@@ -82,8 +82,8 @@ def timepoint_label(label: str) -> str:
     return ngettext("%(n)d day", "%(n)d days", number) % {"n": number}
 
 
-def panels(series, language: str) -> list[Panel]:
-    """Return one chart per instrument of ``series`` that has at least one value."""
+def panels(series) -> list[Panel]:
+    """Return one chart per charted instrument of ``series`` with a value, in the active language."""
     result = []
     for code, rows in _normalise(series).items():
         values = [row for row in rows if row["value"] is not None]

@@ -275,7 +275,7 @@ def thanks(request):
     if not session.get("done"):
         return redirect("portal:home")
     series = followups.recovery(followups.patient_of(link))
-    panels = charts.panels(series, session.get("language"))
+    panels = charts.panels(series)
     return _render(
         request, "portal/response_thanks.html", {"panels": panels, "series": charts.as_json(panels)}
     )

@@ -53,7 +53,7 @@ def test_wrong_answers_are_refused_with_one_message_and_counted(client, patient,
     follow_up = _start(client, patient, surgeon)
     response = post(client, reverse("portal:home"), _wrong(patient))
     assert response.status_code == 200
-    assert "do not match" in response.content.decode() or "不符" in response.content.decode()
+    assert "do not match" in response.content.decode() or "不一致" in response.content.decode()
     assert portal_session(client)["verified"] is False
     assert QuestionnaireLink.objects.get(follow_up=follow_up).failed_checks == 1
     assert AuditEvent.objects.filter(action="portal.identity.failed").count() == 1
