@@ -11,6 +11,8 @@ from collections.abc import Callable
 from spinescores.isncsci.exam import INT, KEY_MUSCLE_INDEX, Exam, Side
 from spinescores.isncsci.levels import Levels
 
+_ALL_ZERO = ("0", "0", "0", "0")
+_ZERO_TAGGED = frozenset(("0", "0*", "0**"))
 _ZERO_OR_ZERO_STAR = frozenset(("0", "0*"))
 _ZERO_OR_ZERO_NORMAL = frozenset(("0", "0**"))
 _CAN_BE_ABSENT = frozenset(("0", "NT", "0*", "NT*"))
@@ -44,13 +46,13 @@ def completeness(exam: Exam) -> list[str]:
     """Return the completeness list of section 8 (sacral sparing)."""
     scores = sacral_scores(exam)
     if exam.vac == "No" and exam.dap == "No":
-        if all(s == "0" for s in scores):
+        if scores == _ALL_ZERO:
             return ["C"]
-        if all(s in _ZERO_OR_ZERO_STAR for s in scores):
+        if _ZERO_OR_ZERO_STAR.issuperset(scores):
             return ["C*", "I*"]
-        if all(s in _ZERO_OR_ZERO_NORMAL for s in scores):
+        if _ZERO_OR_ZERO_NORMAL.issuperset(scores):
             return ["I*"]
-    if exam.vac != "Yes" and exam.dap != "Yes" and all(s in _CAN_BE_ABSENT for s in scores):
+    if exam.vac != "Yes" and exam.dap != "Yes" and _CAN_BE_ABSENT.issuperset(scores):
         return ["C", "I"]
     return ["I"]
 
@@ -71,8 +73,8 @@ def ais(exam: Exam, complete: list[str], motor_levels: tuple[Levels, Levels], nl
     if exam.vac == "Yes" and len(nli) == 1 and nli[0][0] == INT:
         return ["E*" if nli[0][1] else "E"]
     scores = sacral_scores(exam)
-    sparing = exam.dap != "No" or any(s != "0" for s in scores)
-    sparing_flagged = exam.dap == "No" and sparing and all(s in ("0", "0*", "0**") for s in scores)
+    sparing = exam.dap != "No" or scores != _ALL_ZERO
+    sparing_flagged = exam.dap == "No" and sparing and _ZERO_TAGGED.issuperset(scores)
     found: list[str] = []
     if "C" in complete or "C*" in complete:
         found.append("A*" if any(c.endswith("*") for c in complete) else "A")
@@ -89,12 +91,9 @@ def ais(exam: Exam, complete: list[str], motor_levels: tuple[Levels, Levels], nl
         d = _grade_d(nli, sides, mi_flagged)
         if d:
             found.append(d)
-    if exam.vac != "No":
-        levels = {level for level in nli if level[0] == INT}
-        if (INT, True) in levels:
-            found.append("E*")
-        elif levels:
-            found.append("E")
+    last, starred = nli[-1]  # INT can only be the last NLI candidate
+    if exam.vac != "No" and last == INT:
+        found.append("E*" if starred else "E")
     return found
 
 
