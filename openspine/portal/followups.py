@@ -3,12 +3,11 @@
 Views use only these functions, so a change in proms touches one file here.
 """
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from openspine import audit
+from openspine.accounts import lockout
 from openspine.proms import links as proms_links
 from openspine.proms.choices import OPEN_STATES
 from openspine.proms.models import QuestionnaireLink
@@ -46,33 +45,27 @@ def instrument_codes(link) -> list[str]:
     return list(link.follow_up.instruments)
 
 
+def _lockout_key(link) -> str:
+    # The patient is the "account" of the portal: failures on any of their links add up.
+    return f"questionnaire:patient:{link.follow_up.patient.public_id}"
+
+
 def is_locked(link) -> bool:
-    return link.is_locked()
+    """Return True while identity checks on ``link`` are refused (shared lockout, T-3 and T-31)."""
+    return lockout.is_locked(_lockout_key(link)) or link.is_locked()
 
 
 def record_check_failure(link) -> bool:
-    """Count one failed identity check on ``link``; lock it when the limit is reached. Return locked.
-
-    The one place that counts patient-side failures, so it can be rewired to the account-wide
-    lockout counter of security.md T-3 without touching the views.
-    """
-    with transaction.atomic():
-        QuestionnaireLink.objects.filter(pk=link.pk).update(failed_checks=F("failed_checks") + 1)
-        link.refresh_from_db(fields=["failed_checks", "locked_until"])
-        locked = link.failed_checks >= settings.LOCKOUT_FAILURE_LIMIT
-        if locked:
-            link.locked_until = timezone.now() + timezone.timedelta(seconds=settings.LOCKOUT_COOLOFF_SECONDS)
-            link.failed_checks = 0
-            link.save(update_fields=["failed_checks", "locked_until"])
-        audit.record(None, "portal.identity.locked" if locked else "portal.identity.failed", link)
-    return locked
+    """Count one failed identity check in the account-wide lockout counter; return True if now locked."""
+    return lockout.register_failure(_lockout_key(link), path="questionnaire")
 
 
 def record_check_success(link) -> None:
-    """Spend ``link`` after a correct identity check; the follow-up becomes ``opened``."""
+    """Spend ``link`` after a correct identity check and clear the counter; the follow-up is ``opened``."""
     with transaction.atomic():
         proms_links.use_link(link)
-        audit.record(None, "portal.identity.verified", link)
+        lockout.reset(_lockout_key(link))
+        audit.record(None, "portal.identity.verified", link, patient=link.follow_up.patient)
 
 
 def submit(link, answers_by_code: dict, language: str) -> None:

@@ -1,16 +1,13 @@
 """Per-IP throttling of invalid questionnaire links (T-29) and the structured security log (T-64)."""
 
-import json
 import logging
 
 from django.core.cache import cache
 
-from openspine.core import context
+from openspine.accounts.security_log import log_event
 
 INVALID_TOKEN_LIMIT = 20
 INVALID_TOKEN_WINDOW_SECONDS = 10 * 60
-
-security_log = logging.getLogger("openspine.security")
 
 
 def _key(ip: str) -> str:
@@ -34,7 +31,5 @@ def count_invalid(ip: str) -> int:
 
 
 def log_security_event(event: str, **fields) -> None:
-    """Write one JSON security event with the request id and client IP (never a token)."""
-    ctx = context.current()
-    payload = {"event": event, "request_id": ctx.request_id, "ip": ctx.ip, **fields}
-    security_log.warning(json.dumps(payload, sort_keys=True, ensure_ascii=True))
+    """Write one structured security event (never the token or the path that carries it)."""
+    log_event(event, level=logging.WARNING, **fields)

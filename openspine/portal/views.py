@@ -153,7 +153,6 @@ def _identity_check(request, session, link):
             request.session.cycle_key()
             return redirect("portal:home")
         if form.failed_check and followups.record_check_failure(link):
-            throttle.log_security_event("portal.identity.locked")
             return _render(
                 request, "portal/identity_locked.html", {"minutes": _cooloff_minutes()}, status=429
             )
