@@ -3,6 +3,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from openspine.accounts.models import Department, User
 
+# 三员分立 (T-23): roles and account status are granted only on the security administrator's
+# audited staff page, never in the system administrator's admin site.
+SECURITY_FIELDS = ("role", "is_active", "is_superuser", "groups", "user_permissions", "expires_at")
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
@@ -12,6 +16,7 @@ class UserAdmin(BaseUserAdmin):
     )
     list_display = ("username", "display_name", "role", "department", "is_active")
     list_filter = ("role", "department", "is_active")
+    readonly_fields = (*SECURITY_FIELDS, "last_login", "date_joined")
 
 
 admin.site.register(Department)

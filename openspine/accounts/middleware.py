@@ -17,6 +17,7 @@ from openspine.accounts.signals import SESSION_AUTH_AT, SESSION_SEEN_AT
 
 SEEN_WRITE_INTERVAL = 30  # seconds; avoids a database write on every request
 SESSION_AUTH_KEY = "_auth_user_id"
+WARNED = "password_expiry_warned"
 
 
 def _is_exempt(path: str) -> bool:
@@ -102,6 +103,7 @@ class PasswordExpiryMiddleware:
         if days_left <= 0 and request.path not in {reverse(n) for n in self.ALLOWED_NAMES}:
             messages.warning(request, _("Your password has expired. Choose a new one to continue."))
             return redirect("accounts:password_change")
-        if 0 < days_left <= passwords.EXPIRY_WARNING_DAYS and not request.headers.get("HX-Request"):
+        if 0 < days_left <= passwords.EXPIRY_WARNING_DAYS and not request.session.get(WARNED):
+            request.session[WARNED] = True  # once per session is enough
             messages.info(request, _("Your password expires in %(days)d days.") % {"days": days_left})
         return self.get_response(request)
