@@ -24,7 +24,8 @@ import json
 from django.conf import settings
 print(json.dumps({name: getattr(settings, name) for name in (
     "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_NAME",
-    "CSRF_COOKIE_SECURE", "CSRF_COOKIE_NAME", "DEBUG")}))
+    "CSRF_COOKIE_SECURE", "CSRF_COOKIE_NAME", "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER",
+    "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS")}))
 """
 
 
@@ -34,7 +35,7 @@ def signed_in_client(user) -> Client:
     return client
 
 
-@pytest.mark.req("T-13")
+@pytest.mark.req("T-13", "T-56")
 def test_production_profile_sets_secure_host_prefixed_cookies(tmp_path):
     env = {
         **os.environ,
@@ -61,6 +62,12 @@ def test_production_profile_sets_secure_host_prefixed_cookies(tmp_path):
     assert values["SESSION_COOKIE_NAME"].startswith("__Host-")
     assert values["CSRF_COOKIE_SECURE"] and values["CSRF_COOKIE_NAME"].startswith("__Host-")
     assert values["DEBUG"] is False
+    # T-56 (settings part): HTTPS only, HSTS for a year including subdomains.
+    assert values["SECURE_SSL_REDIRECT"] and values["SECURE_PROXY_SSL_HEADER"] == [
+        "HTTP_X_FORWARDED_PROTO",
+        "https",
+    ]
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000 and values["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
 
 
 @pytest.mark.req("T-13")
