@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -52,18 +53,23 @@ def already_seeded() -> bool:
 
 
 def create_staff(fake: Faker) -> Staff:
-    """Create one account per role (the test personas' usernames) and a realistic team."""
+    """Create one account per role (the test personas' usernames) and a realistic team.
+
+    The shared demo password is hashed once: Argon2id is deliberately slow, and twenty-odd hashes
+    of the same password would cost the demo half a minute for nothing.
+    """
     spine, _ = Department.objects.get_or_create(code="spine", defaults={"name": "脊柱外科 Spine Surgery"})
     trauma, _ = Department.objects.get_or_create(
         code="trauma", defaults={"name": "创伤骨科 Orthopaedic Trauma"}
     )
     users = {}
+    password_hash = make_password(DEMO_PASSWORD)
     accounts = list(PERSONAS)
     for role, extra in EXTRA_STAFF.items():
         accounts += [(f"{role}{i}", role) for i in range(2, extra + 2)]
     for username, role in accounts:
-        users[username] = _user(username, role, spine, fake)
-    _user("outsider", "surgeon", trauma, fake)
+        users[username] = _user(username, role, spine, fake, password_hash)
+    _user("outsider", "surgeon", trauma, fake, password_hash)
     by_role = lambda role: [u for u in users.values() if u.role == role]  # noqa: E731
     return Staff(
         director=users["director"],
@@ -74,16 +80,12 @@ def create_staff(fake: Faker) -> Staff:
     )
 
 
-def _user(username, role, department, fake):
+def _user(username, role, department, fake, password_hash):
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create_user(
-            username=username,
-            password=DEMO_PASSWORD,
-            role=role,
-            department=department,
-            display_name=fake.name(),
-        )
+        user = User(username=username, role=role, department=department, display_name=fake.name())
+        user.password = password_hash
+        user.save()
     return user
 
 
