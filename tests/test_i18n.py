@@ -25,7 +25,8 @@ def _python_strings():
         if "migrations" in path.parts:
             continue
         for match in PY_CALL.finditer(path.read_text(encoding="utf-8")):
-            yield path, match.group(2).encode().decode("unicode_escape") if "\\" in match.group(2) else match.group(2)
+            text = match.group(2)
+            yield path, text.encode().decode("unicode_escape") if "\\" in text else text
 
 
 def _template_strings():
