@@ -62,7 +62,7 @@ from spinescores.isncsci.levels import (
     neurological_level,
     sensory_level,
 )
-from spinescores.isncsci.result import IsncsciResult, Pair, totals
+from spinescores.isncsci.result import ND, IsncsciResult, Pair, Totals, totals
 from spinescores.isncsci.zpp import NA, motor_zpp, sensory_zpp
 
 VERSION = "isncsci@2019"
@@ -129,7 +129,9 @@ def classify(inputs: Any, *, legacy_non_key_muscle: bool = False) -> IsncsciResu
     ----------
     inputs : mapping
         ``{"right": {...}, "left": {...}, "vac": ..., "dap": ...}`` as in reference section 2.5,
-        every value a string of section 2.3 (``NT``, ``*`` and ``**`` included).
+        every value a string of section 2.3 (``NT``, ``*`` and ``**`` included). There is no
+        missing-item rule: every cell must be present, and a cell that could not be tested is
+        recorded as NT (listed in ``missing_items`` and expanded into possible values).
     legacy_non_key_muscle : bool
         Accept a lowest non-key muscle at a level no 2019 non-key muscle maps to (replaying old
         records); the result then carries a warning.
@@ -158,6 +160,7 @@ def classify_exam(exam: Exam) -> IsncsciResult:
     grades_t = tuple(grades)
     nli_names = _names(nli)
     flags = _flags(exam, nli_names, motor, grades_t, complete)
+    summary = totals(exam)
     return IsncsciResult(
         code="isncsci",
         version=VERSION,
@@ -172,11 +175,31 @@ def classify_exam(exam: Exam) -> IsncsciResult:
                            _names(sensory_zpp(exam.left, exam.dap)))),
         motor_zpp=_pair((_names(motor_zpp(exam.right, exam.vac, motor[0], c_possible)),
                          _names(motor_zpp(exam.left, exam.vac, motor[1], c_possible)))),
-        totals=totals(exam),
+        totals=summary,
+        missing_items=_not_testable(exam, summary),
         warnings=exam.warnings,
         subscores=_EMPTY,
         details=_EMPTY,
     )
+
+
+def _not_testable(exam: Exam, summary: Totals) -> tuple[str, ...]:
+    """Return the item ids (``right.motor.C5``, ``vac``) of every NT, NT* or NT** value.
+
+    ISNCSCI has no missing-item rule: every cell must be present, and NT is how a cell that could
+    not be tested is recorded. A side total is ND exactly when a summed cell is NT, so sides
+    without an ND total are skipped.
+    """
+    found: list[str] = []
+    for name, side, side_totals in (("right", exam.right, summary.right), ("left", exam.left, summary.left)):
+        if ND not in side_totals:
+            continue
+        for key, values, levels in (("motor", side.motor, KEY_MUSCLES),
+                                    ("lightTouch", side.light_touch[1:], SENSORY_LEVELS),
+                                    ("pinPrick", side.pin_prick[1:], SENSORY_LEVELS)):
+            found += [f"{name}.{key}.{lv}" for lv, v in zip(levels, values, strict=True) if v[0] == "N"]
+    found += [key for key, value in (("vac", exam.vac), ("dap", exam.dap)) if value == "NT"]
+    return tuple(found)
 
 
 def _stripped_nli(exam: Exam, nli: Levels) -> Levels:

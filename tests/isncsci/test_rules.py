@@ -5,7 +5,7 @@ Expected values are derived by hand from the step tables of the reference (secti
 
 from __future__ import annotations
 
-from spinescores.isncsci import classify
+from spinescores.isncsci import INSTRUMENT, classify
 from spinescores.isncsci.exam import KEY_MUSCLES, SENSORY_LEVELS
 from tests.isncsci.builders import make_exam, motor, non_key, out, paraplegia, sensory
 
@@ -405,3 +405,13 @@ def test_nt_deciding_the_nli_can_add_a_grade_no_substitution_gives():
     narrowed = [classify({**exam, "right": {**exam["right"], "lightTouch": {
         **exam["right"]["lightTouch"], "T8": value}}}).ais for value in "012"]
     assert narrowed == [("D",), ("D",), ("B",)]
+
+
+def test_not_testable_cells_are_listed_as_missing_items():
+    exam = paraplegia("T9", vac="NT")
+    sensory(exam, "T4-T5", "NT", sides=("right",), kinds=("pinPrick",))
+    exam["left"]["motor"]["C5"] = "NT**"
+    result = classify(exam)
+    assert result.missing_items == ("right.pinPrick.T4", "right.pinPrick.T5", "left.motor.C5", "vac")
+    assert set(result.missing_items) <= {item.id for item in INSTRUMENT.items}
+    assert classify(paraplegia("T9")).missing_items == ()
