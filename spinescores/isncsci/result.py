@@ -105,8 +105,10 @@ class IsncsciResult(Result):
     (``right``, ``left``) of tuples; ``neurological_level``, ``injury_complete`` and ``ais`` are
     tuples; ``totals`` is :class:`Totals`. Items are level names ``C1``..``S3``, ``INT``, ``NA``,
     AIS letters or ``C``/``I``, with a trailing ``*`` when reached only through a non-SCI tag.
-    ``category`` holds the AIS list joined by commas and ``flags`` ``needs_review`` when the
-    classification is not unique or relies on a convention of section 13 (items 3 and 5).
+    ``category`` holds the AIS list joined by commas, ``flags`` ``needs_review`` when the
+    classification is not unique or relies on a convention of section 13 (items 3 and 5),
+    ``missing_items`` the ids of NT cells (``right.motor.C5``, ``vac``) and ``warnings`` notes on
+    accepted legacy input.
     """
 
     sensory_level: Pair = Pair((), ())
