@@ -194,10 +194,13 @@ def _not_testable(exam: Exam, summary: Totals) -> tuple[str, ...]:
     for name, side, side_totals in (("right", exam.right, summary.right), ("left", exam.left, summary.left)):
         if ND not in side_totals:
             continue
-        for key, values, levels in (("motor", side.motor, KEY_MUSCLES),
-                                    ("lightTouch", side.light_touch[1:], SENSORY_LEVELS),
-                                    ("pinPrick", side.pin_prick[1:], SENSORY_LEVELS)):
-            found += [f"{name}.{key}.{lv}" for lv, v in zip(levels, values, strict=True) if v[0] == "N"]
+        for key, total, values, levels in (
+            ("motor", side_totals.motor, side.motor, KEY_MUSCLES),
+            ("lightTouch", side_totals.light_touch, side.light_touch[1:], SENSORY_LEVELS),
+            ("pinPrick", side_totals.pin_prick, side.pin_prick[1:], SENSORY_LEVELS),
+        ):
+            if total == ND:
+                found += [f"{name}.{key}.{lv}" for lv, v in zip(levels, values, strict=True) if v[0] == "N"]
     found += [key for key, value in (("vac", exam.vac), ("dap", exam.dap)) if value == "NT"]
     return tuple(found)
 
