@@ -39,6 +39,7 @@ revised 2019. Top Spinal Cord Inj Rehabil 2021;27(2):1-22.
 
 from __future__ import annotations
 
+from itertools import compress
 from typing import Any
 
 from spinescores.base import NEEDS_REVIEW, Instrument, Item, Option, Reference, frozen_mapping
@@ -183,6 +184,14 @@ def classify_exam(exam: Exam) -> IsncsciResult:
     )
 
 
+_NOT_TESTABLE = frozenset(("NT", "NT*", "NT**"))
+_ITEM_IDS = {
+    (side, key): tuple(f"{side}.{key}.{level}" for level in levels)
+    for side in SIDES
+    for key, levels in (("motor", KEY_MUSCLES), ("lightTouch", SENSORY_LEVELS), ("pinPrick", SENSORY_LEVELS))
+}
+
+
 def _not_testable(exam: Exam, summary: Totals) -> tuple[str, ...]:
     """Return the item ids (``right.motor.C5``, ``vac``) of every NT, NT* or NT** value.
 
@@ -194,13 +203,13 @@ def _not_testable(exam: Exam, summary: Totals) -> tuple[str, ...]:
     for name, side, side_totals in (("right", exam.right, summary.right), ("left", exam.left, summary.left)):
         if ND not in side_totals:
             continue
-        for key, total, values, levels in (
-            ("motor", side_totals.motor, side.motor, KEY_MUSCLES),
-            ("lightTouch", side_totals.light_touch, side.light_touch[1:], SENSORY_LEVELS),
-            ("pinPrick", side_totals.pin_prick, side.pin_prick[1:], SENSORY_LEVELS),
+        for key, total, values in (
+            ("motor", side_totals.motor, side.motor),
+            ("lightTouch", side_totals.light_touch, side.light_touch[1:]),
+            ("pinPrick", side_totals.pin_prick, side.pin_prick[1:]),
         ):
             if total == ND:
-                found += [f"{name}.{key}.{lv}" for lv, v in zip(levels, values, strict=True) if v[0] == "N"]
+                found += compress(_ITEM_IDS[name, key], map(_NOT_TESTABLE.__contains__, values))
     found += [key for key, value in (("vac", exam.vac), ("dap", exam.dap)) if value == "NT"]
     return tuple(found)
 
