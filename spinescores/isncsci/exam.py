@@ -161,20 +161,30 @@ def _scores(side: Mapping[str, Any], side_name: str, key: str, levels: tuple[str
     if scores.__class__ is not dict and not isinstance(scores, Mapping):
         shown = "<missing>" if scores is None else type(scores).__name__
         raise ScoreInputError(f"{side_name} {key}", shown, f"a mapping of level to value ({levels[0]}..)")
-    try:
-        values = tuple(map(scores.__getitem__, levels))
-    except KeyError as missing:
-        raise ScoreInputError(f"{side_name} {key} {missing.args[0]}", "<missing>", allowed_list)
+    if tuple(scores) == levels:  # the usual case: every level, in order, and nothing else
+        values = tuple(scores.values())
+    else:
+        values = _values_in_order(scores, side_name, key, levels, allowed_list)
     plain, allowed = allowed_sets
     tagged = not _all_allowed(values, plain)
     if tagged and not _all_allowed(values, allowed):
         for level, value in zip(levels, values, strict=True):
             if value.__class__ is not str or value not in allowed:
                 raise ScoreInputError(f"{side_name} {key} {level}", value, allowed_list)
+    return values, tagged
+
+
+def _values_in_order(scores: Mapping[str, Any], side_name: str, key: str, levels: tuple[str, ...],
+                     allowed_list: tuple[str, ...]) -> tuple[Any, ...]:
+    """Return the values of ``levels`` from a block whose keys are out of order, missing or extra."""
+    try:
+        values = tuple(map(scores.__getitem__, levels))
+    except KeyError as missing:
+        raise ScoreInputError(f"{side_name} {key} {missing.args[0]}", "<missing>", allowed_list)
     if len(scores) != len(levels):
         unknown = sorted(str(k) for k in scores if k not in levels)
         raise ScoreInputError(f"{side_name} {key}", unknown[0], levels, hint="not a level of this score")
-    return values, tagged
+    return values
 
 
 def _all_allowed(values: tuple[Any, ...], allowed: frozenset[str]) -> bool:

@@ -137,3 +137,10 @@ def test_instrument_is_in_the_catalogue():
     assert INSTRUMENT in spinescores.catalog()
     assert spinescores.classify("isncsci", normal_exam()).ais == ("E",)
     assert len(INSTRUMENT.items) == 2 * (10 + 28 + 28 + 1) + 2
+
+
+def test_level_keys_may_come_in_any_order():
+    exam = normal_exam(vac="No", dap="No")
+    exam["left"]["lightTouch"] = dict(reversed(list(exam["left"]["lightTouch"].items())))
+    exam["left"]["lightTouch"]["S4_5"] = "0"
+    assert classify(exam).sensory_level.left == ("S3",)
