@@ -1,6 +1,5 @@
 """Playwright against Debian's chromium (never a downloaded browser); skipped where it is absent."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,16 +15,15 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 
-# Playwright's sync API keeps an event loop alive in this thread; the test's own ORM calls are
-# still synchronous, so Django's async-safety guard must not refuse them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API keeps an event loop alive in this thread; the test's own ORM calls are
+    # still synchronous, so Django's async-safety guard must not refuse them (for this test only).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
