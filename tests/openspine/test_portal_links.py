@@ -138,3 +138,17 @@ def test_portal_without_a_session_shows_the_neutral_page(client):
     assert client.get(reverse("portal:home")).status_code == 410
     assert client.get(reverse("portal:question", args=[1])).status_code == 410
     assert client.get(reverse("portal:thanks")).status_code == 410
+
+
+@pytest.mark.req("T-28")
+def test_the_neutral_page_does_not_depend_on_language_or_an_earlier_session(client, patient, surgeon):
+    from django.test import Client
+
+    english_browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english_browser.cookies["django_language"] = "en"
+    _, token = open_follow_up(patient, actor=surgeon)
+    verified_client(client, patient, token)  # this browser now holds a portal session
+    assert (
+        client.get(reverse("portal:link_open", args=["B" * 43])).content
+        == english_browser.get(reverse("portal:link_open", args=["C" * 43])).content
+    )
