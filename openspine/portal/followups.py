@@ -3,6 +3,8 @@
 Views use only these functions, so a change in proms touches one file here.
 """
 
+import hmac
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +18,13 @@ from openspine.proms.models import QuestionnaireLink
 def resolve(raw_token: str):
     """Return the usable link for ``raw_token``, or None (unknown, expired, revoked, used)."""
     return proms_links.resolve_link(raw_token)
+
+
+def token_matches(link, raw_token: str) -> bool:
+    """Return True if ``raw_token`` is the token of ``link`` (a spent link reopened in its own session)."""
+    if link is None or not raw_token or len(raw_token) > 100:
+        return False
+    return hmac.compare_digest(proms_links.hash_token(raw_token), link.token_hash)
 
 
 def get_link(link_id):

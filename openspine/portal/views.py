@@ -93,6 +93,10 @@ def link_open(request, token):
     if throttle.is_blocked(ip):
         throttle.log_security_event("portal.token.throttled")
         return _too_many()
+    session = PortalSession(request)
+    if session.get("verified") and followups.token_matches(followups.get_link(session.link_id), token):
+        # The patient tapped the link in the message again: resume where they were.
+        return redirect("portal:home")
     link = followups.resolve(token)
     if link is None:
         audit.record(None, "portal.link.refused")
@@ -100,7 +104,7 @@ def link_open(request, token):
         return _gone()
     language = followups.patient_of(link).preferred_language
     PortalSession.start(request, link.pk, language if language in wording.LANGUAGES else "zh-hans")
-    audit.record(None, "portal.link.opened", link)
+    audit.record(None, "portal.link.opened", link, patient=followups.patient_of(link))
     return redirect("portal:home")
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,9 +66,10 @@ def _gone_bodies(client, patient, surgeon, django_user_model):
 
     other = builders_patient(surgeon)
     follow_up, used = open_follow_up(other, actor=surgeon)
-    verified_client(client, other, used)
-    answer_all(client, follow_up)
-    post(client, reverse("portal:review"))
+    patient_phone = Client()
+    verified_client(patient_phone, other, used)
+    answer_all(patient_phone, follow_up)
+    post(patient_phone, reverse("portal:review"))
     bodies["used"] = _open(client, used)
 
     third = builders_patient(surgeon)

@@ -187,3 +187,15 @@ def test_free_text_answers_are_escaped(client, patient, surgeon):
 def test_thanks_needs_a_completed_session(follow_up_and_client):
     _, client = follow_up_and_client
     assert client.get(reverse("portal:thanks"))["Location"] == reverse("portal:home")
+
+
+def test_a_spent_link_reopened_in_its_own_session_resumes_but_nowhere_else(client, patient, surgeon):
+    from django.test import Client
+
+    follow_up, token = open_follow_up(patient, actor=surgeon)
+    verified_client(client, patient, token)
+    post(client, reverse("portal:question", args=[1]), {"answer": "2"})
+    again = client.get(reverse("portal:link_open", args=[token]))
+    assert again.status_code == 302 and again["Location"] == reverse("portal:home")
+    assert client.get(reverse("portal:home"))["Location"] == reverse("portal:question", args=[2])
+    assert Client().get(reverse("portal:link_open", args=[token])).status_code == 410
