@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from openspine import audit
 from openspine.accounts import audit_trail, services
+from openspine.accounts.choices import Role
 from openspine.accounts.forms import StaffUpdateForm
 from openspine.accounts.models import User
 from openspine.accounts.security_log import log_event
@@ -68,6 +69,9 @@ def audit_search(request):
         return render(request, "accounts/audit_search.html", {"form": form}, status=400)
     data = form.cleaned_data if request.GET else {}
     page = Paginator(audit_trail.search(data), PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(Role.choices)
+    for event in page:
+        event.role_label = labels.get(event.actor_role, event.actor_role)
     if data.get("patient"):
         audit.record(request.user, "audit.trail.searched", None, after=audit_trail.describe(data))
     query = request.GET.copy()
