@@ -36,6 +36,16 @@ def first_key_at_or_below(i: int) -> int:
     return 10
 
 
+#: First key-muscle number "more than three levels below" each motor level index (section 9).
+_FAR_BELOW = tuple(first_key_at_or_below(i + 4) for i in range(INT + 1))
+
+
+def _below_non_key(side: Side, start: int) -> bool:
+    """Return True if the side's non-key muscle is not at a key-muscle level from ``start`` on."""
+    nkm = side.non_key_muscle
+    return nkm is None or nkm not in KEY_MUSCLE_INDEX[start:]
+
+
 def sacral_scores(exam: Exam) -> tuple[str, str, str, str]:
     """Return the four S4_5 scores: right LT, right PP, left LT, left PP."""
     r, lf = exam.right, exam.left
@@ -111,8 +121,13 @@ def _no_function_far_below(side: Side, levels: Levels) -> tuple[bool, bool]:
     """Return (some motor-level candidate has no function > 3 levels below, flag) of section 10 B."""
     flagged = False
     for level, _ in levels:
+        start = _FAR_BELOW[level]
+        scan = side.motor[start:]
+        if _NO_FUNCTION_POSSIBLE.issuperset(scan) and _below_non_key(side, start):
+            # the whole scan passes (the usual case): only 0* can flag it, 0** would have failed
+            return True, flagged or "0*" in scan
         succeeded = True
-        for k in range(first_key_at_or_below(level + 4), 10):
+        for k in range(start, 10):
             grade = side.motor[k]
             if grade in ("0*", "0**"):
                 flagged = True
@@ -141,7 +156,11 @@ def _motor_incomplete(exam: Exam, motor_levels: tuple[Levels, Levels], sparing: 
 def _function_far_below(side: Side, levels: Levels) -> tuple[bool, bool]:
     flagged = False
     for level, _ in levels:
-        for k in range(first_key_at_or_below(level + 4), 10):
+        start = _FAR_BELOW[level]
+        scan = side.motor[start:]
+        if scan.count("0") == len(scan) and _below_non_key(side, start):
+            continue  # nothing but 0 and no non-key muscle in range: no function, no flag
+        for k in range(start, 10):
             grade = side.motor[k]
             if grade == "0**":
                 flagged = True

@@ -87,6 +87,9 @@ def _step_block_end(v: int, carry: bool, records: bool, flags: bool) -> Step:
 _CLASSES = (M5, M34, M012, MX, MNT, MNL, MNH)
 STEP_B = {w: _step_before_block(w) for w in _CLASSES}
 STEP_C = {v: {w: _step_in_block(v, w) for w in _CLASSES} for v in _CLASSES}
+_STEP_BY_PAIR = {(v, w): STEP_C[v][w] for v in _CLASSES for w in _CLASSES} | {
+    (None, w): STEP_B[w] for w in _CLASSES
+}
 STEP_D = {
     (v, c, r, f): _step_block_end(v, c, r, f)
     for v in _CLASSES for c in (False, True) for r in (False, True) for f in (False, True)
@@ -118,12 +121,10 @@ class SideTables:
         self.rows = list(map(SENSORY_ROW.__getitem__, zip(side.light_touch, side.pin_prick, strict=True)))
         c = self.classes = list(map(MOTOR_CLASS.__getitem__, side.motor))
         # the motor steps of the NLI walk (section 7) by position: T1 and S1 use step (c) with w = v
-        step_c = STEP_C
-        self.nli_steps = (
-            STEP_B[c[0]], step_c[c[0]][c[1]], step_c[c[1]][c[2]], step_c[c[2]][c[3]], step_c[c[3]][c[4]],
-            step_c[c[4]][c[4]], STEP_B[c[5]], step_c[c[5]][c[6]], step_c[c[6]][c[7]], step_c[c[7]][c[8]],
-            step_c[c[8]][c[9]], step_c[c[9]][c[9]],
-        )
+        # slots C4 C5 C6 C7 C8 T1 L1 L2 L3 L4 L5 S1; a None first class marks step (b)
+        firsts = [None, *c[:5], None, *c[5:]]
+        seconds = c[:5] + c[4:5] + c[5:] + c[9:]
+        self.nli_steps = tuple(map(_STEP_BY_PAIR.__getitem__, zip(firsts, seconds, strict=True)))
 
     def block(self, position: int) -> tuple[bool, bool, bool]:
         """Return (BC, BR, BF) of the block ending at T1 or S1, each row run with a fresh flag."""
