@@ -171,6 +171,7 @@ CONTENT_SECURITY_POLICY = {
 # Password profile (security.md decision 2): "cn-mlps" (complexity, 90-day expiry) or "asvs5".
 OPENSPINE_PASSWORD_PROFILE = os.environ.get("OPENSPINE_PASSWORD_PROFILE", "cn-mlps")
 PASSWORD_RESET_TIMEOUT = 3600  # reset links are single-use and last one hour (T-10)
+OPENSPINE_MAX_SESSIONS = envint("OPENSPINE_MAX_SESSIONS", "0")  # concurrent sessions per user; 0 = no limit
 DEFAULT_FROM_EMAIL = os.environ.get("OPENSPINE_FROM_EMAIL", "openspine@localhost")
 EMAIL_BACKEND = os.environ.get(
     "OPENSPINE_EMAIL_BACKEND",
@@ -207,6 +208,10 @@ if PRODUCTION:
         raise ImproperlyConfigured("OPENSPINE_ALLOWED_HOSTS must list the host names in production.")
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
+    if not FIELD_ENCRYPTION_KEY:
+        raise ImproperlyConfigured(
+            "OPENSPINE_FIELD_KEY (or OPENSPINE_FIELD_KEY_FILE) must hold the field encryption key in production."
+        )
     DEBUG = False
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"

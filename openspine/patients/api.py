@@ -31,14 +31,12 @@ def _patch_data(payload) -> tuple[int, dict]:
 
 @router.get("/", response=list[PatientOut])
 def list_patients(request, q: str = ""):
-    """Search patients by hospital number, name or the last four digits of the phone (max 50)."""
+    """Search patients by hospital number, national ID, full phone, name or the phone's last four digits.
+
+    At most 50 results.
+    """
     check_capability(request.user, "patient.view", target="api.patients")
-    patients = Patient.objects.visible_to(request.user)
-    if q.isdigit() and len(q) == 4:
-        patients = patients.filter(phone__endswith=q)
-    elif q:
-        patients = patients.filter(mrn__iexact=q) | patients.filter(name__icontains=q)
-    result = list(patients[:50])
+    result = list(Patient.objects.visible_to(request.user).search(q)[:50])
     audit.record(
         request.user, "patients.patient.searched", None, after={"results": len(result), "query": bool(q)}
     )

@@ -43,3 +43,20 @@ class Side(models.TextChoices):
     BILATERAL = "bilateral", _("Bilateral")
     CENTRAL = "central", _("Central")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class ConsentKind(models.TextChoices):
+    """The separate consents PIPL asks for (Art. 29: separate consent for sensitive data)."""
+
+    TREATMENT_PROCESSING = "treatment_processing", _("Processing for treatment")
+    FOLLOW_UP_CONTACT = "follow_up_contact", _("Follow-up contact")
+    RESEARCH_USE = "research_use", _("Research use")
+
+
+class ConsentChannel(models.TextChoices):
+    """How the patient gave or withdrew the consent."""
+
+    PAPER = "paper", _("Signed paper form")
+    IN_PERSON = "in_person", _("In person, recorded by staff")
+    PHONE = "phone", _("By phone")
+    ELECTRONIC = "electronic", _("Electronically by the patient")

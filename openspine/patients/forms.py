@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openspine.core import levels
 from openspine.core.validators import normalise_mobile, normalise_national_id
-from openspine.patients.models import Admission, Diagnosis, Patient
+from openspine.patients.models import Admission, ConsentRecord, Diagnosis, Patient
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -105,3 +105,16 @@ class PatientSearchForm(forms.Form):
         max_length=100,
         help_text=_("Hospital number, name, or the last four digits of the phone."),
     )
+
+
+class ConsentForm(forms.ModelForm):
+    """A consent decision as a coordinator records it; the text version defaults to the current one."""
+
+    class Meta:
+        model = ConsentRecord
+        fields = ["kind", "granted", "channel", "text_version", "witness"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text_version"].required = False
+        self.fields["text_version"].help_text = _("Leave empty for the current text.")

@@ -9,9 +9,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openspine.core import levels
-from openspine.core.models import ClinicalRecord
-from openspine.core.validators import validate_icd10, validate_mobile, validate_national_id
-from openspine.patients.choices import DischargeDestination, DiseaseArea, Language, Sex, Side
+from openspine.core.fields import (
+    BlindIndexField,
+    EncryptedTextField,
+    LastDigitsField,
+    index_value,
+    sync_derived_fields,
+)
+from openspine.core.models import ClinicalRecord, PublicIdModel
+from openspine.core.validators import (
+    normalise_mobile,
+    normalise_national_id,
+    validate_icd10,
+    validate_mobile,
+    validate_national_id,
+)
+from openspine.patients.choices import (
+    ConsentChannel,
+    ConsentKind,
+    DischargeDestination,
+    DiseaseArea,
+    Language,
+    Sex,
+    Side,
+)
 
 
 class PatientQuerySet(models.QuerySet):
@@ -21,12 +42,48 @@ class PatientQuerySet(models.QuerySet):
             return self.none()
         return self.filter(department_id=user.department_id)
 
+    def search(self, query: str):
+        """Return the patients matching ``query``: hospital number, national ID, phone or name.
+
+        Identifiers are encrypted (T-55), so the database compares keyed blind indexes for the exact
+        national ID, full phone number and full name, and the plain ``phone_last4`` column for four
+        digits. A part of a name cannot be indexed without leaking it, so a non-numeric query also
+        decrypts the names of the already-scoped rows (one department, a few thousand rows) in
+        Python; that is the price of encrypting names.
+        """
+        query = (query or "").strip()
+        if not query:
+            return self
+        if query.isdigit() and len(query) == 4:
+            return self.filter(phone_last4=query)
+        matches = Q(mrn__iexact=query)
+        matches |= Q(
+            national_id_index=index_value(query, purpose=NATIONAL_ID_PURPOSE, normalise=normalise_national_id)
+        )
+        matches |= Q(phone_index=index_value(query, purpose=PHONE_PURPOSE, normalise=normalise_mobile))
+        matches |= Q(name_index=index_value(query, purpose=NAME_PURPOSE))
+        if not query.lstrip("+").isdigit():
+            matches |= Q(pk__in=[pk for pk, name in self.values_list("pk", "name") if query in name])
+        return self.filter(matches)
+
+
+NATIONAL_ID_PURPOSE = "patients.patient.national_id"
+PHONE_PURPOSE = "patients.patient.phone"
+NAME_PURPOSE = "patients.patient.name"
+
 
 class Patient(ClinicalRecord):
     """A person treated by the department, as registered in the hospital information system.
 
     The identifying fields (MRN, name, national ID, phone) are kept together; they are for clinical
     staff only, never appear in URLs (``public_id`` does) and are masked in the audit trail.
+
+    Name, national ID and phone are encrypted at rest (AES-256-GCM or SM4-GCM, T-55); the database
+    searches them only through keyed blind indexes. The MRN stays in clear: it is the hospital's own
+    record number, not a national identifier, and imports and the HIS interface match on it (a
+    unique, exact key). ``phone_last4`` is a deliberate plain copy of the last four phone digits:
+    the "last four digits" search and the portal identity check need it, and four digits alone do
+    not identify anyone.
     """
 
     IDENTIFYING_FIELDS = ("mrn", "name", "national_id", "phone")
@@ -45,21 +102,28 @@ class Patient(ClinicalRecord):
         unique=True,
         help_text=_("病案号 from the hospital system."),
     )
-    name = models.CharField(_("name"), max_length=100)
-    national_id = models.CharField(
+    name = EncryptedTextField(_("name"), max_length=100)
+    national_id = EncryptedTextField(
         _("national ID number"),
         max_length=18,
         blank=True,
         validators=[validate_national_id],
         help_text=_("18-character resident identity card number; optional for international patients."),
     )
-    phone = models.CharField(
+    phone = EncryptedTextField(
         _("mobile phone"),
         max_length=16,
         blank=True,
         validators=[validate_mobile],
         help_text=_("Used for follow-up."),
     )
+    # --- search columns derived from the identifiers (never shown) ----------------------------
+    name_index = BlindIndexField(_("name search key"), source="name")
+    national_id_index = BlindIndexField(
+        _("national ID search key"), source="national_id", normalise=normalise_national_id, db_index=True
+    )
+    phone_index = BlindIndexField(_("phone search key"), source="phone", normalise=normalise_mobile)
+    phone_last4 = LastDigitsField(_("last four phone digits"), source="phone", digits=4)
     # --- clinical and contact data ------------------------------------------------------------
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
@@ -83,14 +147,15 @@ class Patient(ClinicalRecord):
             models.CheckConstraint(
                 condition=Q(birth_date__gte=date(1880, 1, 1)), name="patient_birth_date_plausible"
             ),
+            models.UniqueConstraint(
+                fields=["national_id_index"],
+                condition=~Q(national_id_index=""),
+                name="patient_national_id_unique",
+            ),
         ]
 
     def __str__(self):
         return self.mrn
-
-    @property
-    def phone_last4(self) -> str:
-        return self.phone[-4:] if self.phone else ""
 
     def age_on(self, day: date) -> int:
         """Return the age in whole years on ``day``."""
@@ -104,6 +169,19 @@ class Patient(ClinicalRecord):
         if self.deceased_on and self.birth_date and self.deceased_on < self.birth_date:
             raise ValidationError({"deceased_on": _("The date of death cannot be before the birth date.")})
         self._clean_national_id()
+        sync_derived_fields(self)
+        self._check_national_id_unique()
+
+    def _check_national_id_unique(self):
+        # Uniqueness lives on the blind index (the ciphertext differs every time); the constraint
+        # added in migration 0003 is the database backstop.
+        if not self.national_id_index:
+            return
+        others = Patient.objects.filter(national_id_index=self.national_id_index).exclude(pk=self.pk)
+        if others.exists():
+            raise ValidationError(
+                {"national_id": _("A patient with this national ID number is already registered.")}
+            )
 
     def _clean_national_id(self):
         # The ID number encodes birth date and sex; a mismatch is almost always a typo.
@@ -243,3 +321,57 @@ class Diagnosis(ClinicalRecord):
         levels.check_range(self.level_from, self.level_to)
         if self.admission_id and self.patient_id and self.admission.patient_id != self.patient_id:
             raise ValidationError({"admission": _("The admission belongs to another patient.")})
+
+
+class ConsentRecord(PublicIdModel):
+    """One decision of a patient about one kind of processing: a consent given or withdrawn.
+
+    Records are never changed: a new decision is a new row, and the latest row per kind is the
+    patient's current decision. Each row names the version and SHA-256 of the text the patient
+    agreed to, so a later change of purpose (new text) is visible and asks for a new consent
+    (PIPL Art. 14, 29; T-51).
+    """
+
+    patient = models.ForeignKey(
+        Patient, verbose_name=_("patient"), on_delete=models.PROTECT, related_name="consents"
+    )
+    kind = models.CharField(_("kind of consent"), max_length=30, choices=ConsentKind.choices)
+    granted = models.BooleanField(_("granted"), help_text=_("Unticked records a withdrawal or refusal."))
+    text_version = models.CharField(
+        _("text version"), max_length=40, help_text=_("Version of the consent text shown to the patient.")
+    )
+    text_hash = models.CharField(
+        _("text hash"), max_length=64, help_text=_("SHA-256 of the consent text, in hexadecimal.")
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=20, choices=ConsentChannel.choices)
+    witness = models.CharField(
+        _("witness"), max_length=100, blank=True, help_text=_("Who witnessed a paper or verbal consent.")
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        indexes = [models.Index(fields=["patient", "kind", "-decided_at"], name="consent_latest_idx")]
+
+    def __str__(self):
+        state = _("granted") if self.granted else _("withdrawn")
+        return f"{self.get_kind_display()}: {state}"
+
+    def clean(self):
+        if self.decided_at and self.decided_at > timezone.now():
+            raise ValidationError({"decided_at": _("The consent date cannot be in the future.")})
+        if self.text_hash and (len(self.text_hash) != 64 or set(self.text_hash) - set("0123456789abcdef")):
+            raise ValidationError(
+                {"text_hash": _("Give the SHA-256 as 64 lowercase hexadecimal characters.")}
+            )

@@ -1,11 +1,17 @@
 """Every change to patients, admissions and diagnoses: one transaction, one audit event each."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openspine import audit
 from openspine.audit.services import diff, snapshot
 from openspine.core.locking import save_with_version
-from openspine.patients.models import Admission, Diagnosis, Patient
+from openspine.patients.choices import ConsentChannel, ConsentKind
+from openspine.patients.consent_texts import CURRENT as CURRENT_CONSENT_TEXTS
+from openspine.patients.models import Admission, ConsentRecord, Diagnosis, Patient
+from openspine.patients.signals import contact_consent_withdrawn
 
 
 def _create(model, action: str, *, actor, **fields):
@@ -28,19 +34,99 @@ def _update(obj, action: str, *, actor, expected_version: int | None = None, rea
 
 
 @transaction.atomic
-def create_patient(*, actor, department=None, **fields) -> Patient:
-    """Register a patient in the actor's department (or ``department`` for imports and the seed)."""
-    return _create(
+def create_patient(*, actor, department=None, contact_consent: bool = False, **fields) -> Patient:
+    """Register a patient in the actor's department (or ``department`` for imports and the seed).
+
+    ``contact_consent=True`` records a follow-up contact consent given at registration (in person,
+    current text), so the flag and the consent records never disagree.
+    """
+    patient = _create(
         Patient, "patients.patient.created", actor=actor, department=department or actor.department, **fields
     )
+    if contact_consent:
+        record_consent(patient, ConsentKind.FOLLOW_UP_CONTACT, True, actor=actor)
+    return patient
 
 
 @transaction.atomic
 def update_patient(patient: Patient, *, actor, expected_version: int | None = None, **changes) -> Patient:
-    """Change a patient's details; a stale ``expected_version`` raises ConflictError and writes nothing."""
-    return _update(
+    """Change a patient's details; a stale ``expected_version`` raises ConflictError and writes nothing.
+
+    A change of ``contact_consent`` is recorded as a consent decision (and may withdraw contact).
+    """
+    consent = changes.pop("contact_consent", None)
+    patient = _update(
         patient, "patients.patient.updated", actor=actor, expected_version=expected_version, **changes
     )
+    if consent is not None and consent != patient.contact_consent:
+        record_consent(patient, ConsentKind.FOLLOW_UP_CONTACT, consent, actor=actor)
+    return patient
+
+
+@transaction.atomic
+def record_consent(
+    patient: Patient,
+    kind: str,
+    granted: bool,
+    *,
+    actor,
+    channel: str = ConsentChannel.IN_PERSON,
+    text_version: str = "",
+    text_hash: str = "",
+    witness: str = "",
+    decided_at=None,
+) -> ConsentRecord:
+    """Record a patient's decision to give or withdraw one kind of consent (T-51).
+
+    Without ``text_version`` the current text of :mod:`consent_texts` is meant. A follow-up contact
+    decision sets ``Patient.contact_consent`` (which the follow-up engine reads); a withdrawal sends
+    :data:`contact_consent_withdrawn` in this transaction so pending contact is cancelled with it.
+    """
+    if kind not in ConsentKind.values:
+        raise ValidationError(
+            {
+                "kind": _("Unknown kind of consent; allowed: %(kinds)s.")
+                % {"kinds": ", ".join(ConsentKind.values)}
+            }
+        )
+    current = CURRENT_CONSENT_TEXTS[kind]
+    consent = ConsentRecord(
+        patient=patient,
+        kind=kind,
+        granted=granted,
+        channel=channel,
+        text_version=text_version or current.version,
+        text_hash=text_hash
+        or (current.sha256 if not text_version or text_version == current.version else ""),
+        witness=witness,
+        decided_at=decided_at or timezone.now(),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    consent.full_clean()
+    consent.save()
+    audit.record(actor, "patients.consent.recorded", consent, after=snapshot(consent), patient=patient)
+    if kind == ConsentKind.FOLLOW_UP_CONTACT:
+        _sync_contact_consent(patient, consent, actor=actor)
+    return consent
+
+
+def _sync_contact_consent(patient: Patient, consent: ConsentRecord, *, actor) -> None:
+    # A plain column update: the consent is not an edit of the patient's details, so it must not
+    # bump the version and turn someone's open edit form into a conflict.
+    Patient.objects.filter(pk=patient.pk).update(contact_consent=consent.granted)
+    patient.contact_consent = consent.granted
+    # Sent on every withdrawal, even a repeated one: receivers are idempotent and a missed
+    # cancellation would be worse than a redundant one.
+    if not consent.granted:
+        contact_consent_withdrawn.send(sender=Patient, patient=patient, actor=actor, consent=consent)
+
+
+def current_consents(patient: Patient) -> dict[str, ConsentRecord | None]:
+    """Return the latest decision per consent kind (None where nothing was recorded)."""
+    latest = {kind: None for kind in ConsentKind.values}
+    for consent in patient.consents.order_by("decided_at", "id"):
+        latest[consent.kind] = consent
+    return latest
 
 
 @transaction.atomic

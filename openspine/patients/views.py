@@ -3,14 +3,15 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openspine import audit
 from openspine.core.forms import run_service
 from openspine.core.htmx import render_page_or_partial
 from openspine.patients import services, timeline
 from openspine.patients.access import check_capability, get_admission_for, get_diagnosis_for, get_patient_for
-from openspine.patients.forms import AdmissionForm, DiagnosisForm, PatientForm, PatientSearchForm
+from openspine.patients.consent_texts import CURRENT as CURRENT_CONSENT_TEXTS
+from openspine.patients.forms import AdmissionForm, ConsentForm, DiagnosisForm, PatientForm, PatientSearchForm
 from openspine.patients.models import Patient
 
 SEARCH_LIMIT = 50
@@ -20,12 +21,7 @@ def _search(user, query: str):
     patients = Patient.objects.visible_to(user)
     if not query:
         return patients.order_by("-updated_at")[:SEARCH_LIMIT]
-    if query.isdigit() and len(query) == 4:
-        return patients.filter(phone__endswith=query)[:SEARCH_LIMIT]
-    by_mrn = patients.filter(mrn__iexact=query)
-    if by_mrn.exists():
-        return by_mrn
-    return patients.filter(name__icontains=query)[:SEARCH_LIMIT]
+    return patients.search(query)[:SEARCH_LIMIT]
 
 
 @require_GET
@@ -53,8 +49,52 @@ def patient_list(request):
 def patient_detail(request, public_id):
     """Show one patient: identity, and the timeline of everything that happened."""
     patient = get_patient_for(request.user, public_id)
-    context = {"patient": patient, "entries": timeline.entries_for(patient)}
-    return render(request, "patients/patient_detail.html", context)
+    return render(request, "patients/patient_detail.html", _detail_context(patient))
+
+
+def _detail_context(patient, consent_form=None) -> dict:
+    return {
+        "patient": patient,
+        "entries": timeline.entries_for(patient),
+        "consents": _consent_rows(patient),
+        "consent_history": patient.consents.select_related("recorded_by")[:20],
+        "consent_form": consent_form or ConsentForm(),
+    }
+
+
+def _consent_rows(patient) -> list[dict]:
+    current = services.current_consents(patient)
+    rows = []
+    for kind, text in CURRENT_CONSENT_TEXTS.items():
+        record = current[kind]
+        outdated = bool(record and record.granted and record.text_version != text.version)
+        rows.append({"kind": kind, "label": kind.label, "record": record, "text": text, "outdated": outdated})
+    return rows
+
+
+@require_POST
+def consent_record(request, public_id):
+    """Record a consent decision of the patient (given or withdrawn) from the patient page."""
+    patient = get_patient_for(request.user, public_id, action="edit")
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        saved = run_service(
+            form,
+            lambda: services.record_consent(
+                patient,
+                data["kind"],
+                data["granted"],
+                actor=request.user,
+                channel=data["channel"],
+                text_version=data["text_version"],
+                witness=data["witness"],
+            ),
+        )
+        if saved:
+            messages.success(request, _("Consent decision recorded."))
+            return redirect("patients:patient_detail", public_id=patient.public_id)
+    return render(request, "patients/patient_detail.html", _detail_context(patient, form), status=400)
 
 
 @require_http_methods(["GET", "POST"])
