@@ -14,6 +14,7 @@ urlpatterns = [
     path("patients/", include("openspine.patients.urls")),
     path("surgery/", include("openspine.surgery.urls")),
     path("followup/", include("openspine.proms.urls")),
+    path("sci/", include("openspine.sci.urls")),
     path("q/", include("openspine.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),

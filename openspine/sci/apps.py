@@ -6,3 +6,9 @@ class SciConfig(AppConfig):
     name = "openspine.sci"
     label = "sci"
     verbose_name = _("Spinal cord injury")
+
+    def ready(self):
+        from openspine.patients import timeline
+        from openspine.sci import timeline as sci_timeline
+
+        timeline.register(sci_timeline.exams)

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from openspine.audit.models import AuditEvent
 from openspine.core.errors import ConflictError
@@ -12,6 +13,12 @@ from openspine.sci.access import get_exam_for
 from openspine.sci.models import IsncsciExam
 from spinescores import isncsci
 from tests import builders
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def w1_exam() -> dict:

@@ -1,0 +1,223 @@
+"""ISNCSCI pages: permissions per persona, the worksheet, the live classification and the timeline."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from openspine.audit.models import AuditEvent
+from openspine.sci import services
+from openspine.sci.models import IsncsciExam
+from spinescores import isncsci
+from tests import builders
+from tests.openspine.test_sci_services import w1_exam
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Assert on the English wording; one test below checks the Chinese page."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def sci_patient(patient, surgeon):
+    builders.make_diagnosis(patient, actor=surgeon, disease_area="spinal_cord_injury", icd10="S24.1")
+    return patient
+
+
+def worksheet_post(exam: dict, **meta) -> dict:
+    """Return the POST data of the worksheet page for an interchange-format exam."""
+    data = dict(isncsci.row_from_exam(exam))
+    data.update({"examined_on": "2026-01-05", "context": "admission", "comments": ""})
+    data.update(meta)
+    return data
+
+
+def record(patient, actor, exam=None, **fields):
+    fields = {"examined_on": date(2026, 1, 5), "context": "admission", **fields}
+    return services.record_exam(patient, exam or isncsci.normal_exam(), actor=actor, **fields)
+
+
+PAGES = ["sci:exam_list", "sci:exam_create", "sci:exam_export"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("surgeon", 200), ("coordinator", 200), ("resident", 200), ("researcher", 403), ("outsider", 404)],
+)
+def test_patient_pages_per_persona(request, client_for, sci_patient, page, persona, status):
+    response = client_for(request.getfixturevalue(persona)).get(reverse(page, args=[sci_patient.public_id]))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("coordinator", 200), ("researcher", 403), ("outsider", 404)]
+)
+def test_exam_page_per_persona(request, client_for, sci_patient, surgeon, persona, status):
+    exam = record(sci_patient, surgeon)
+    response = client_for(request.getfixturevalue(persona)).get(
+        reverse("sci:exam_edit", args=[exam.public_id])
+    )
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("page", [*PAGES, "sci:exam_classify"])
+def test_anonymous_is_sent_to_login(client, sci_patient, page):
+    response = client.get(reverse(page, args=[sci_patient.public_id]))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_patient_page_links_to_exams_only_with_a_spinal_cord_injury(client_for, patient, surgeon):
+    client = client_for(surgeon)
+    url = reverse("patients:patient_detail", args=[patient.public_id])
+    link = reverse("sci:exam_list", args=[patient.public_id])
+    assert link not in client.get(url).content.decode()
+    builders.make_diagnosis(patient, actor=surgeon, disease_area="spinal_cord_injury", icd10="S14.1")
+    assert link in client.get(url).content.decode()
+
+
+def test_worksheet_tab_order_runs_down_the_right_motor_column_first(client_for, sci_patient, coordinator):
+    html = (
+        client_for(coordinator).get(reverse("sci:exam_create", args=[sci_patient.public_id])).content.decode()
+    )
+    positions = [
+        html.index(f'name="{name}"')
+        for name in ("R_C5_motor", "R_S1_motor", "R_C2_light_touch", "L_C2_light_touch", "L_S1_motor")
+    ]
+    assert positions == sorted(positions)
+    assert 'pattern="[0-4]\\*{0,2}|5|[Nn][Tt]\\*{0,2}"' in html
+    assert 'hx-post="' + reverse("sci:exam_classify", args=[sci_patient.public_id]) in html
+
+
+def test_live_classification_returns_the_partial(client_for, sci_patient, coordinator):
+    url = reverse("sci:exam_classify", args=[sci_patient.public_id])
+    response = client_for(coordinator).post(url, worksheet_post(w1_exam()), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert 'class="ws-val">A</span>' in html and 'class="ws-val">T8</span>' in html
+    assert "<strong>62</strong>" in html and "<strong>60</strong>" in html
+    assert IsncsciExam.objects.count() == 0
+
+
+def test_live_classification_shows_the_set_left_open_by_nt(client_for, sci_patient, coordinator):
+    """isncsci.md section 12, W8: anorectal exam not testable gives AIS {A, B, C}, ZPPs {NA, T10}."""
+    exam = isncsci.normal_exam(vac="NT", dap="NT")
+    for side in ("right", "left"):
+        for key in ("lightTouch", "pinPrick"):
+            for level in ("T11", "T12", "L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3"):
+                exam[side][key][level] = "0"
+            exam[side][key]["S4_5"] = "NT"
+        for level in ("L2", "L3", "L4", "L5", "S1"):
+            exam[side]["motor"][level] = "0"
+    response = client_for(coordinator).post(
+        reverse("sci:exam_classify", args=[sci_patient.public_id]),
+        worksheet_post(exam),
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert 'class="ws-val open">A, B, C</span>' in html
+    assert 'class="ws-val open">not applicable, T10</span>' in html
+    assert 'class="ws-val open">complete, incomplete</span>' in html
+    assert "each listed value is possible" in html
+
+
+def test_live_classification_waits_for_empty_cells_and_names_bad_ones(client_for, sci_patient, coordinator):
+    url = reverse("sci:exam_classify", args=[sci_patient.public_id])
+    client = client_for(coordinator)
+    data = worksheet_post(isncsci.normal_exam())
+    data["L_T4_pin_prick"] = ""
+    assert "1 cell is still empty" in client.post(url, data).content.decode()
+    data["L_T4_pin_prick"] = "3"
+    html = client.post(url, data).content.decode()
+    assert "Left T4 pin prick" in html and "“3”" in html
+
+
+def test_worked_example_w1_entered_on_the_page_gives_the_reference_classification(
+    client_for, sci_patient, coordinator
+):
+    """isncsci.md section 12, W1: SL and ML T8/T8, NLI T8, C, AIS A, sensory ZPP T10/T8, motor ZPP T8."""
+    data = worksheet_post(w1_exam())
+    response = client_for(coordinator).post(reverse("sci:exam_create", args=[sci_patient.public_id]), data)
+    assert response.status_code == 302
+    exam = IsncsciExam.objects.get()
+    result = exam.result
+    assert result["sensoryLevel"] == {"right": ["T8"], "left": ["T8"]}
+    assert result["motorLevel"] == {"right": ["T8"], "left": ["T8"]}
+    assert result["neurologicalLevelOfInjury"] == ["T8"] and result["injuryComplete"] == ["C"]
+    assert result["ais"] == ["A"]
+    assert result["zpp"] == {
+        "sensory": {"right": ["T10"], "left": ["T8"]},
+        "motor": {"right": ["T8"], "left": ["T8"]},
+    }
+    assert exam.classifier_version == isncsci.VERSION and exam.examiner == coordinator
+    assert (exam.uems, exam.lems, exam.light_touch_total, exam.pin_prick_total) == (50, 0, 62, 60)
+    assert AuditEvent.objects.filter(action="sci.exam.recorded", actor=coordinator).exists()
+
+
+def test_nt_typed_in_lower_case_is_accepted(client_for, sci_patient, coordinator):
+    data = worksheet_post(isncsci.normal_exam())
+    data["R_T4_light_touch"] = "nt"
+    response = client_for(coordinator).post(reverse("sci:exam_create", args=[sci_patient.public_id]), data)
+    assert response.status_code == 302
+    assert IsncsciExam.objects.get().exam["right"]["lightTouch"]["T4"] == "NT"
+
+
+def test_incomplete_worksheet_is_not_saved(client_for, sci_patient, coordinator):
+    data = worksheet_post(isncsci.normal_exam())
+    data["L_S1_motor"] = ""
+    data["R_C5_motor"] = "5*"
+    response = client_for(coordinator).post(reverse("sci:exam_create", args=[sci_patient.public_id]), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Left S1 motor: enter a value" in html and "Right C5 motor: “5*” is not allowed" in html
+    assert IsncsciExam.objects.count() == 0
+
+
+def test_edit_page_saves_with_the_version_and_refuses_a_stale_one(
+    client_for, sci_patient, surgeon, coordinator
+):
+    exam = record(sci_patient, surgeon)
+    url = reverse("sci:exam_edit", args=[exam.public_id])
+    client = client_for(coordinator)
+    assert client.post(url, worksheet_post(w1_exam(), version=1, context="discharge")).status_code == 302
+    exam.refresh_from_db()
+    assert exam.ais == ["A"] and exam.context == "discharge" and exam.version == 2
+    stale = client.post(url, worksheet_post(isncsci.normal_exam(), version=1))
+    assert stale.status_code == 409
+    exam.refresh_from_db()
+    assert exam.ais == ["A"]
+
+
+def test_exam_appears_on_the_patient_timeline(client_for, sci_patient, surgeon):
+    exam = record(sci_patient, surgeon, w1_exam())
+    html = (
+        client_for(surgeon)
+        .get(reverse("patients:patient_detail", args=[sci_patient.public_id]))
+        .content.decode()
+    )
+    assert reverse("sci:exam_edit", args=[exam.public_id]) in html
+    assert "entry-isncsci" in html and "AIS A" in html
+
+
+def test_exam_list_draws_the_chart(client_for, sci_patient, surgeon):
+    record(sci_patient, surgeon, w1_exam(), examined_on=date(2026, 1, 5))
+    record(sci_patient, surgeon, isncsci.normal_exam(), examined_on=date(2026, 3, 5), context="follow_up")
+    html = client_for(surgeon).get(reverse("sci:exam_list", args=[sci_patient.public_id])).content.decode()
+    assert "<svg" in html and "c-motor" in html and "2026-03-05" in html
+
+
+def test_csv_export_has_worksheet_and_stored_result_columns(client_for, sci_patient, surgeon):
+    record(sci_patient, surgeon, w1_exam())
+    response = client_for(surgeon).get(reverse("sci:exam_export", args=[sci_patient.public_id]))
+    lines = response.content.decode().splitlines()
+    header, row = lines[0].split(","), lines[1].split(",")
+    assert header[4] == "R_C5_motor" and row[header.index("AIS")] == "A" and row[header.index("NLI")] == "T8"
+    assert AuditEvent.objects.filter(action="sci.exam.exported").exists()
+
+
+def test_worksheet_page_is_in_chinese_for_a_chinese_browser(client_for, sci_patient, coordinator):
+    client = client_for(coordinator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    html = client.get(reverse("sci:exam_create", args=[sci_patient.public_id])).content.decode()
+    assert "新建 ISNCSCI 检查" in html and "左" in html
