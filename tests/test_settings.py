@@ -1,0 +1,63 @@
+"""The production profile refuses unsafe configuration and passes Django's deployment check (T-66)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = {
+    "OPENSPINE_ENV": "production",
+    "OPENSPINE_SECRET_KEY": "x" * 20 + "-production-secret-for-the-deploy-check-0123456789",
+    "OPENSPINE_ALLOWED_HOSTS": "openspine.hospital.example",
+    "DATABASE_URL": "postgres://openspine@127.0.0.1:5432/openspine",
+    "OPENSPINE_FIELD_KEY": "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0=",
+}
+
+
+def _manage(*args, **env_overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENSPINE_", "DATABASE_URL", "DJANGO_"))}
+    env.update(GOOD)
+    env.update(env_overrides)
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.req("T-66")
+def test_deploy_check_is_clean_under_the_production_profile():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("OPENSPINE_SECRET_KEY", None, "OPENSPINE_SECRET_KEY"),
+        ("OPENSPINE_SECRET_KEY", "short", "OPENSPINE_SECRET_KEY"),
+        ("OPENSPINE_ALLOWED_HOSTS", None, "OPENSPINE_ALLOWED_HOSTS"),
+        ("DATABASE_URL", None, "PostgreSQL"),
+    ],
+)
+def test_production_refuses_to_start_without_safe_settings(variable, value, message):
+    result = _manage("check", **{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_development_default_is_sqlite_with_no_configuration(tmp_path):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENSPINE_", "DATABASE_URL", "DJANGO_"))}
+    env.update(OPENSPINE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="openspine.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr
