@@ -1,5 +1,6 @@
 """Account changes: sessions, roles, disabling. Each runs in one transaction with an audit event."""
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,6 +32,19 @@ def record_session(user, request) -> UserSession:
             "last_seen_at": timezone.now(),
         },
     )[0]
+
+
+def enforce_session_limit(user, *, keep_key: str) -> int:
+    """End the oldest sessions beyond ``OPENSPINE_MAX_SESSIONS`` (0 = no limit); return how many."""
+    limit = getattr(settings, "OPENSPINE_MAX_SESSIONS", 0)
+    if not limit:
+        return 0
+    others = UserSession.objects.filter(user=user).exclude(session_key=keep_key).order_by("-last_seen_at")
+    surplus = UserSession.objects.filter(pk__in=list(others.values_list("pk", flat=True)[limit - 1 :]))
+    count = _drop_sessions(surplus)
+    if count:
+        audit.record(user, "accounts.user.sessions_ended", user, after={"count": count, "reason": "limit"})
+    return count
 
 
 @transaction.atomic

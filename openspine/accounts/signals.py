@@ -9,7 +9,7 @@ from openspine import audit
 from openspine.accounts import lockout, mfa
 from openspine.accounts.models import UserSession
 from openspine.accounts.security_log import log_event
-from openspine.accounts.services import record_session
+from openspine.accounts.services import enforce_session_limit, record_session
 
 SESSION_AUTH_AT = "auth_at"
 SESSION_SEEN_AT = "seen_at"
@@ -22,6 +22,7 @@ def on_logged_in(sender, request, user, **kwargs):
     request.session[SESSION_SEEN_AT] = now
     request.session.save()  # make sure the (rotated) key exists before it is listed
     record_session(user, request)
+    enforce_session_limit(user, keep_key=request.session.session_key)
     if not mfa.required():
         # With MFA the counter is reset only when the second factor succeeds.
         lockout.reset(user)

@@ -6,6 +6,8 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -33,8 +35,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         services.end_all_sessions(user, actor=user, except_key=self.request.session.session_key)
         audit.record(user, "accounts.password.changed", user)
         log_event("accounts.password.changed", user=user)
+        notify_password_changed(user)
         messages.success(self.request, _("Your password was changed; your other sessions have ended."))
         return response
+
+
+def notify_password_changed(user) -> None:
+    """Tell the account owner by e-mail, after commit, that the password changed (T-9)."""
+    if not user.email:
+        return
+    subject = _("Your OpenSpine password was changed")
+    body = _(
+        "The password of your OpenSpine account was changed. If it was not you, tell the security "
+        "administrator at once."
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=True))
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -2,6 +2,7 @@
 
 import json
 import logging
+from unittest import mock
 
 import pytest
 from django.contrib.auth.decorators import login_not_required
@@ -111,3 +112,14 @@ def test_no_password_token_session_or_identifier_reaches_the_logs(client, surgeo
         patient.mrn,
     ):
         assert secret not in text
+
+
+@pytest.mark.req("T-63")
+def test_a_fault_in_the_permission_check_denies_and_shows_nothing(surgeon, patient):
+    client = Client(raise_request_exception=False)
+    client.force_login(surgeon)
+    with mock.patch("openspine.patients.access.can", side_effect=RuntimeError("permission store down")):
+        response = client.get(reverse("patients:patient_detail", args=[patient.public_id]))
+    assert response.status_code == 500
+    for identifier in (patient.name, patient.mrn, patient.national_id, patient.phone):
+        assert identifier not in response.content.decode()

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -195,3 +196,30 @@ def test_password_change_needs_the_current_password_and_ends_other_sessions(surg
     assert here.get("/").status_code == 200
     assert elsewhere.get("/")["Location"].startswith(LOGIN)
     assert AuditEvent.objects.filter(action="accounts.password.changed", actor=surgeon).exists()
+
+
+@pytest.mark.req("T-17")
+@override_settings(OPENSPINE_MAX_SESSIONS=2)
+def test_the_concurrent_session_limit_ends_the_oldest_session(surgeon):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        oldest = signed_in_client(surgeon)
+        traveller.shift(60)
+        middle = signed_in_client(surgeon)
+        traveller.shift(60)
+        newest = signed_in_client(surgeon)
+        assert UserSession.objects.filter(user=surgeon).count() == 2
+        assert oldest.get("/")["Location"].startswith(LOGIN)
+        assert middle.get("/").status_code == 200 and newest.get("/").status_code == 200
+
+
+@pytest.mark.req("T-9")
+def test_password_change_notifies_the_owner(surgeon, django_capture_on_commit_callbacks):
+    surgeon.email = "surgeon@example.org"
+    surgeon.save(update_fields=["email"])
+    client = signed_in_client(surgeon)
+    new_password = "Kestrel-Harbour-7781"
+    form = {"old_password": builders.PASSWORD, "new_password1": new_password, "new_password2": new_password}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_change"), form)
+    assert [m.to for m in mail.outbox] == [["surgeon@example.org"]]
+    assert new_password not in mail.outbox[0].body
