@@ -49,7 +49,8 @@ def _sensory_row(lt: str, pp: str) -> Step:
     return (False, False, False, True)  # S-5
 
 
-SENSORY_ROW = {(lt, pp): _sensory_row(lt, pp) for lt in SENSORY_VALUES for pp in SENSORY_VALUES}
+SENSORY_ROW = {lt: {pp: _sensory_row(lt, pp) for pp in SENSORY_VALUES} for lt in SENSORY_VALUES}
+_ALL_ROWS = [row for by_pp in SENSORY_ROW.values() for row in by_pp.values()]
 
 
 def _step_before_block(w: int) -> Step:
@@ -87,9 +88,8 @@ def _step_block_end(v: int, carry: bool, records: bool, flags: bool) -> Step:
 _CLASSES = (M5, M34, M012, MX, MNT, MNL, MNH)
 STEP_B = {w: _step_before_block(w) for w in _CLASSES}
 STEP_C = {v: {w: _step_in_block(v, w) for w in _CLASSES} for v in _CLASSES}
-_STEP_BY_PAIR = {(v, w): STEP_C[v][w] for v in _CLASSES for w in _CLASSES} | {
-    (None, w): STEP_B[w] for w in _CLASSES
-}
+_STEP_BY_PAIR = {**STEP_C, None: STEP_B}  # first class None marks step (b), which needs only w
+_get = dict.__getitem__
 STEP_D = {
     (v, c, r, f): _step_block_end(v, c, r, f)
     for v in _CLASSES for c in (False, True) for r in (False, True) for f in (False, True)
@@ -105,9 +105,9 @@ _KIND = (
 #: Key-muscle number used at each motor position: the next muscle (before), the muscle itself.
 _MUSCLE = (None,) * 3 + (0, 0, 1, 2, 3, 4) + (None,) * 11 + (5, 5, 6, 7, 8, 9) + (None,) * 2
 # The distinct sensory steps by what they do, for the block summaries of step (d).
-_STOP_ROWS = frozenset(row for row in SENSORY_ROW.values() if row[1])
-_RECORD_ROWS = frozenset(row for row in SENSORY_ROW.values() if row[0])
-_FLAG_ROWS = frozenset(row for row in SENSORY_ROW.values() if row[3])
+_STOP_ROWS = frozenset(row for row in _ALL_ROWS if row[1])
+_RECORD_ROWS = frozenset(row for row in _ALL_ROWS if row[0])
+_FLAG_ROWS = frozenset(row for row in _ALL_ROWS if row[3])
 #: Index into ``SideTables.nli_steps`` of each motor position (C4-T1 -> 0-5, L1-S1 -> 6-11).
 _MOTOR_SLOT = {p: i for i, p in enumerate((3, 4, 5, 6, 7, 8, 20, 21, 22, 23, 24, 25))}
 
@@ -118,13 +118,14 @@ class SideTables:
     __slots__ = ("rows", "classes", "nli_steps")
 
     def __init__(self, side: Side):
-        self.rows = list(map(SENSORY_ROW.__getitem__, zip(side.light_touch, side.pin_prick, strict=True)))
+        # two-level look-up mapped in C: SENSORY_ROW[lt][pp] for every dermatome, no key tuples
+        self.rows = list(map(_get, map(SENSORY_ROW.__getitem__, side.light_touch), side.pin_prick))
         c = self.classes = list(map(MOTOR_CLASS.__getitem__, side.motor))
         # the motor steps of the NLI walk (section 7) by position: T1 and S1 use step (c) with w = v
         # slots C4 C5 C6 C7 C8 T1 L1 L2 L3 L4 L5 S1; a None first class marks step (b)
         firsts = [None, *c[:5], None, *c[5:]]
         seconds = c[:5] + c[4:5] + c[5:] + c[9:]
-        self.nli_steps = tuple(map(_STEP_BY_PAIR.__getitem__, zip(firsts, seconds, strict=True)))
+        self.nli_steps = tuple(map(_get, map(_STEP_BY_PAIR.__getitem__, firsts), seconds))
 
     def block(self, position: int) -> tuple[bool, bool, bool]:
         """Return (BC, BR, BF) of the block ending at T1 or S1, each row run with a fresh flag."""
