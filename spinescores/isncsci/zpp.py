@@ -7,7 +7,7 @@ scans run upwards from the sacrum.
 
 from __future__ import annotations
 
-from spinescores.isncsci.exam import INT, KEY_OF_SEGMENT, Side
+from spinescores.isncsci.exam import INT, KEY_MUSCLE_INDEX, KEY_OF_SEGMENT, MOTOR_VALUES, Side
 from spinescores.isncsci.levels import Levels
 
 NA = -1
@@ -50,6 +50,14 @@ def _has_function(grade: str) -> bool:
     return grade[0] in "12345" or grade in ("0**", "NT**")
 
 
+#: (add, stop) of a key-muscle level in the motor ZPP scan, by grade (section 11.2 step 4).
+_KEY_LEVEL_STEP = {
+    grade: (_has_function(grade) or grade in ("NT", "NT*", "0*"), _has_function(grade))
+    for grade in MOTOR_VALUES
+}
+_KEY_LEVELS_CAUDAL_FIRST = tuple(sorted(KEY_MUSCLE_INDEX, reverse=True))
+
+
 def motor_zpp(side: Side, vac: str, motor_levels: Levels, c_possible: bool) -> Levels:
     """Return the motor ZPP of one side (section 11.2); ``c_possible`` is "AIS C or C* possible".
 
@@ -67,14 +75,17 @@ def motor_zpp(side: Side, vac: str, motor_levels: Levels, c_possible: bool) -> L
     nkm = side.non_key_muscle if c_possible else None
     use_nkm = False
     added: list[int] = []
-    for p in range(bottom, top - 1, -1):
+    # only key-muscle levels and motor-level candidates can add anything: visit just those
+    visits = [p for p in _KEY_LEVELS_CAUDAL_FIRST if top <= p <= bottom]
+    visits += [p for p in candidates if top <= p <= bottom and KEY_OF_SEGMENT[p] is None]
+    visits.sort(reverse=True)
+    motor = side.motor
+    for p in visits:
         k = KEY_OF_SEGMENT[p]
         if k is None:
-            add, stop = p in candidates, False
+            add, stop = True, False
         else:
-            grade = side.motor[k]
-            stop = _has_function(grade)
-            add = stop or grade in ("NT", "NT*", "0*")
+            add, stop = _KEY_LEVEL_STEP[motor[k]]
         if add:
             if nkm is not None and nkm - p > 3:
                 use_nkm = True
