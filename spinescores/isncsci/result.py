@@ -53,10 +53,6 @@ class Totals(NamedTuple):
 _NT = 1_000_000
 
 
-def _nd(total: int) -> Total:
-    return ND if total >= _NT // 2 else total
-
-
 _MOTOR_POINTS = {value: _NT if value.startswith("NT") else int(value[0]) for value in MOTOR_VALUES}
 
 
@@ -73,25 +69,23 @@ def _sensory_points(values: tuple[str, ...]) -> int:
     return text.count("1") + 2 * text.count("2")
 
 
-def _raw_side(side: Side) -> tuple[int, int, int, int]:
-    """Return UEMS, LEMS, LT and PP of one side, NT counting as the huge ``_NT``."""
+def _raw_side(side: Side) -> list[int]:
+    """Return UEMS, LEMS, motor, LT and PP of one side, NT counting as the huge ``_NT``."""
     motor = side.motor
+    uems, lems = _motor_points(motor[:5]), _motor_points(motor[5:])
     # index 0 of the sensory tuples is C1, stored as "2" but not part of the totals
-    return (_motor_points(motor[:5]), _motor_points(motor[5:]), _sensory_points(side.light_touch) - 2,
-            _sensory_points(side.pin_prick) - 2)
-
-
-def _side_totals(raw: tuple[int, int, int, int]) -> SideTotals:
-    uems, lems, lt, pp = raw
-    return tuple.__new__(SideTotals, (_nd(uems), _nd(lems), _nd(uems + lems), _nd(lt), _nd(pp)))
+    return [uems, lems, uems + lems, _sensory_points(side.light_touch) - 2,
+            _sensory_points(side.pin_prick) - 2]
 
 
 def totals(exam: Exam) -> Totals:
     """Return the summary scores of an exam (section 4)."""
     r, lf = _raw_side(exam.right), _raw_side(exam.left)
-    # tuple.__new__ skips the Python-level NamedTuple constructor on this hot path
-    return tuple.__new__(Totals, (_side_totals(r), _side_totals(lf), _nd(r[0] + lf[0]), _nd(r[1] + lf[1]),
-                                  _nd(r[2] + lf[2]), _nd(r[3] + lf[3])))
+    raw = r + lf + [r[0] + lf[0], r[1] + lf[1], r[3] + lf[3], r[4] + lf[4]]
+    v = [ND if total >= _NT // 2 else total for total in raw]
+    # tuple.__new__ skips the Python-level NamedTuple constructors on this hot path
+    new = tuple.__new__
+    return new(Totals, (new(SideTotals, v[0:5]), new(SideTotals, v[5:10]), *v[10:]))
 
 
 Items = tuple[str, ...]
