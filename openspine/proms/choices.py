@@ -1,17 +1,18 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FollowUpState(models.TextChoices):
     """Where a follow-up stands; :data:`openspine.proms.transitions.ALLOWED` says how it may move."""
 
-    SCHEDULED = "scheduled", _("Scheduled")
-    DUE = "due", _("Due")
-    INVITED = "invited", _("Invited")
-    OPENED = "opened", _("Opened")
-    COMPLETED = "completed", _("Completed")
-    MISSED = "missed", _("Missed")
-    CANCELLED = "cancelled", _("Cancelled")
+    SCHEDULED = "scheduled", pgettext_lazy("follow-up state", "Scheduled")
+    DUE = "due", pgettext_lazy("follow-up state", "Due")
+    INVITED = "invited", pgettext_lazy("follow-up state", "Invited")
+    OPENED = "opened", pgettext_lazy("follow-up state", "Opened")
+    COMPLETED = "completed", pgettext_lazy("follow-up state", "Completed")
+    MISSED = "missed", pgettext_lazy("follow-up state", "Missed")
+    CANCELLED = "cancelled", pgettext_lazy("follow-up state", "Cancelled")
 
 
 # States in which the patient may still answer and reminders may go out.
@@ -64,9 +65,9 @@ class MessageStatus(models.TextChoices):
 
 
 class PhoneTaskState(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", pgettext_lazy("phone task state", "Open")
+    DONE = "done", pgettext_lazy("phone task state", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("phone task state", "Cancelled")
 
 
 class CallOutcome(models.TextChoices):

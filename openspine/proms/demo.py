@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 import spinescores
@@ -47,7 +47,7 @@ from openspine.proms.models import (
 from openspine.proms.services import schedule_follow_ups
 
 # Share of patients answering at each timepoint (falls with time, as registries report).
-RESPONSE_RATE = {"baseline": 0.92, "3m": 0.78, "12m": 0.66, "24m": 0.55}
+RESPONSE_RATE = {"baseline": 0.92, "3m": 0.8, "12m": 0.68, "24m": 0.52}
 NEVER_RESPONDS_AFTER_BASELINE = 0.12
 NOT_IMPROVING = 0.25
 # Fraction of the baseline severity lost by improving patients, per timepoint.
@@ -57,6 +57,9 @@ SEVERITY_SCALE = {"nrs_back": 1.35, "nrs_leg": 1.45, "nrs_neck": 1.35, "nrs_arm"
 # Instruments whose item values grow with better health (the others grow with worse health).
 ITEMS_HIGHER_IS_BETTER = {"srs22r", "mjoa", "joa_cervical_1975", "joa_cervical_1994", "eq_vas"}
 BATCH = 500
+# Windows opened this recently stay "scheduled": the first run_periodic opens them and sends their
+# invitations, as it would have done on those days.
+LEFT_FOR_RUN_PERIODIC_DAYS = 2
 
 
 @dataclass
@@ -220,7 +223,7 @@ def _mode(rng, fu) -> str:
 
 
 def _plan_one(rng, plan, fu, person, today, coordinator):
-    if fu.window_opens_on > today:
+    if fu.window_opens_on > today - timedelta(days=LEFT_FOR_RUN_PERIODIC_DAYS):
         return
     plan.follow_ups.append(fu)
     opened_on = fu.window_opens_on
@@ -259,12 +262,32 @@ def _persons(rng, follow_ups) -> dict:
     return persons
 
 
+UPDATED_FIELDS = (
+    "state",
+    "state_changed_at",
+    "invited_at",
+    "completed_at",
+    "completion_mode",
+    "cancel_reason",
+)
+
+
+def _update_follow_ups(follow_ups) -> None:
+    # One prepared UPDATE run many times: Django's bulk_update builds a CASE per field and row,
+    # which takes minutes for tens of thousands of rows.
+    fields = [FollowUp._meta.get_field(name) for name in UPDATED_FIELDS]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {connection.ops.quote_name(FollowUp._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
+    rows = [
+        [f.get_db_prep_save(getattr(fu, f.attname), connection) for f in fields] + [fu.pk]
+        for fu in follow_ups
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _write(plan: Plan) -> None:
-    FollowUp.objects.bulk_update(
-        plan.follow_ups,
-        ["state", "state_changed_at", "invited_at", "completed_at", "completion_mode", "cancel_reason"],
-        batch_size=BATCH,
-    )
+    _update_follow_ups(plan.follow_ups)
     FollowUpTransition.objects.bulk_create(plan.transitions, batch_size=BATCH)
     QuestionnaireResponse.objects.bulk_create(plan.responses, batch_size=BATCH)
     messages = Message.objects.bulk_create(plan.messages, batch_size=BATCH)
@@ -292,13 +315,14 @@ def _cancel_for_deceased(plan: Plan, today: date) -> None:
 
 
 @transaction.atomic
-def seed_follow_up_history(rng, operations, *, today: date) -> dict:
-    """Give ``operations`` (signed) their follow-up history up to ``today``; return counts.
+def seed_follow_up_history(rng, operations, *, today: date) -> int:
+    """Give ``operations`` (signed) their follow-up history up to ``today``; return the follow-up count.
 
     Schedules missing series first (idempotent), then plays each follow-up whose window has opened:
     answered (self, phone or clinic), chased with invitations, reminders and phone tasks, missed
     after its window, or left open when its window includes today. Only follow-ups still
-    ``scheduled`` are touched, so running it twice changes nothing the second time.
+    ``scheduled`` are touched, so running it twice changes nothing the second time. The counts of
+    what was written go to the audit event ``proms.history.seeded``.
     """
     operations = list(operations)
     have_series = set(
@@ -326,4 +350,4 @@ def seed_follow_up_history(rng, operations, *, today: date) -> dict:
         "phone_tasks": len(plan.tasks),
     }
     audit.record(None, "proms.history.seeded", None, after=counts)
-    return counts
+    return FollowUp.objects.filter(operation__in=operations).count()

@@ -5,13 +5,23 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 
+from openspine.audit.models import AuditEvent
 from openspine.proms.demo import answers_for, seed_follow_up_history
 from openspine.proms.models import FollowUp, Message, QuestionnaireResponse
 from tests import builders
 from tests.openspine.test_followup_engine import at, signed_operation
 
 TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """Messages and pages in English so assertions can quote them (zh-hans is the site default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -28,7 +38,9 @@ def operations(surgeon, coordinator):
 
 def test_seeded_history_is_plausible_and_leaves_the_worklist_alive(operations):
     with time_machine.travel(at(TODAY), tick=False):
-        counts = seed_follow_up_history(random.Random(1), operations, today=TODAY)
+        total = seed_follow_up_history(random.Random(1), operations, today=TODAY)
+    assert total == FollowUp.objects.count() == 4 * len(operations)
+    counts = AuditEvent.objects.get(action="proms.history.seeded").after
     assert counts["follow_ups"] > 40 and counts["responses"] > 100 and counts["messages"] > 20
     states = {fu.state for fu in FollowUp.objects.all()}
     assert {"completed", "missed", "scheduled"} <= states
@@ -59,8 +71,11 @@ def test_seeded_history_is_plausible_and_leaves_the_worklist_alive(operations):
 def test_seeding_twice_changes_nothing(operations):
     with time_machine.travel(at(TODAY), tick=False):
         seed_follow_up_history(random.Random(1), operations, today=TODAY)
-        again = seed_follow_up_history(random.Random(1), operations, today=TODAY)
-    assert again == {"follow_ups": 0, "responses": 0, "messages": 0, "phone_tasks": 0}
+        responses = QuestionnaireResponse.objects.count()
+        seed_follow_up_history(random.Random(1), operations, today=TODAY)
+    assert QuestionnaireResponse.objects.count() == responses
+    last = AuditEvent.objects.filter(action="proms.history.seeded").order_by("-pk").first().after
+    assert last == {"follow_ups": 0, "responses": 0, "messages": 0, "phone_tasks": 0}
 
 
 def test_answers_are_drawn_around_the_severity():

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from openspine.audit.models import AuditEvent
 from openspine.core import levels
@@ -18,6 +19,14 @@ from tests import builders
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SURGERY_DAY = date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """Messages and pages in English so assertions can quote them (zh-hans is the site default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 def at(day: date, hour: int = 10):

@@ -4,12 +4,21 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from openspine.proms import links, services
 from openspine.proms.choices import CancelReason
 from openspine.proms.models import QuestionnaireLink
 from openspine.proms.transitions import move
 from tests.openspine.test_followup_engine import SURGERY_DAY, at, follow_up, signed_operation
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """Messages and pages in English so assertions can quote them (zh-hans is the site default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

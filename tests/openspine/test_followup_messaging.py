@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from openspine.patients.models import Patient
 from openspine.proms import messaging, periodic, services
@@ -14,6 +15,14 @@ from openspine.proms.models import DeliveryLog, FollowUp, Message, PhoneTask
 from tests.openspine.test_followup_engine import SURGERY_DAY, at, follow_up, signed_operation
 
 OPENS = SURGERY_DAY + timedelta(days=60)  # the 3-month window opens
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """Messages and pages in English so assertions can quote them (zh-hans is the site default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -238,3 +247,10 @@ def test_english_speaking_patient_gets_an_english_message(surgeon, run):
 def test_messages_refuse_placeholders_outside_the_allow_list():
     with pytest.raises(ValueError, match="name"):
         messaging.render("invitation", "en", hospital="H", link="L", closes_on=SURGERY_DAY, name="Wang")
+
+
+def test_chinese_speaking_patient_gets_a_chinese_message_whatever_the_server_language(surgeon, run):
+    signed_operation(surgeon)  # builders default to zh-hans
+    run(OPENS)
+    body = messaging.outbox[0]["body"]
+    assert "您的术后随访问卷已开放" in body and "/q/" in body

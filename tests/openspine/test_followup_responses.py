@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from openspine.audit.models import AuditEvent
 from openspine.core.errors import DomainError
@@ -11,6 +12,14 @@ from openspine.proms import instruments, services
 from openspine.proms.models import QuestionnaireResponse
 from openspine.proms.transitions import move
 from tests.openspine.test_followup_engine import SURGERY_DAY, at, follow_up, signed_operation
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """Messages and pages in English so assertions can quote them (zh-hans is the site default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from openspine.audit.models import AuditEvent
 from openspine.proms import messaging, services
@@ -13,6 +14,14 @@ from openspine.proms.transitions import move
 from tests.openspine.test_followup_engine import SURGERY_DAY, at, follow_up, signed_operation
 
 TODAY = SURGERY_DAY + timedelta(days=90)  # the 3-month due day
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """Messages and pages in English so assertions can quote them (zh-hans is the site default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -226,3 +235,10 @@ def test_timeline_shows_scores_change_from_baseline_and_mcid(client_for, surgeon
     assert "Follow-up 3m" in body
     assert "-44" in body  # ODI 46 -> 2
     assert "MCID reached" in body and "MCID unavailable for this instrument" in body
+
+
+def test_worklist_in_chinese(client_for, coordinator, due_follow_up):
+    client = client_for(coordinator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    body = client.get(reverse("proms:followup_list")).content.decode()
+    assert "随访工作清单" in body and "今日到期" in body and "记录通话" in body
