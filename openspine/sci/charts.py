@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 AIS_GRADES = ("A", "B", "C", "D", "E")
 WIDTH, HEIGHT = 640, 200
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 14, 34
+LEFT, RIGHT, TOP, BOTTOM = 40, 12, 14, 34
+INSET = 36  # keeps the first and last date labels inside the picture
 #: Series of the totals chart: (key, model field, maximum of the score).
 SCORE_SERIES = (
     ("motor", "motor_total", 100),
@@ -52,7 +53,9 @@ def exam_series(exams) -> list[SeriesPoint]:
     ]
 
 
-def x_positions(days: list, *, left: float = LEFT, right: float = WIDTH - RIGHT) -> list[float]:
+def x_positions(
+    days: list, *, left: float = LEFT + INSET, right: float = WIDTH - RIGHT - INSET
+) -> list[float]:
     """Place dates on the x axis in proportion to time; a single date sits in the middle."""
     if not days:
         return []

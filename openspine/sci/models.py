@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openspine.core.models import ClinicalRecord
 from openspine.sci.choices import ExamContext
@@ -41,7 +42,7 @@ class IsncsciExam(ClinicalRecord):
     )
     operation = models.ForeignKey(
         "surgery.Operation",
-        verbose_name=_("operation"),
+        verbose_name=pgettext_lazy("surgical", "operation"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
