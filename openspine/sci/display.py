@@ -70,6 +70,7 @@ def classification(result: dict) -> dict:
         "any_open": any(len(v) > 1 for v in [result["ais"], result["neurologicalLevelOfInjury"]])
         or any(r[1]["open"] or r[2]["open"] for r in rows),
         "any_flag": any(i.endswith("*") for i in all_items),
+        "any_nd": "ND" in both.values(),
     }
 
 
