@@ -9,7 +9,8 @@ SECTION_LIMIT = 100
 
 def with_counts(queryset):
     """Add what a worklist row shows: patient, surgeon, diagnosis, and the number of messages sent."""
-    return queryset.select_related("patient", "operation__primary_surgeon", "operation__diagnosis").annotate(
+    related = ("patient", "operation__primary_surgeon", "operation__diagnosis", "phone_task")
+    return queryset.select_related(*related).annotate(
         sent_count=Count("messages", filter=Q(messages__status=MessageStatus.SENT))
     )
 

@@ -254,3 +254,23 @@ def test_chinese_speaking_patient_gets_a_chinese_message_whatever_the_server_lan
     run(OPENS)
     body = messaging.outbox[0]["body"]
     assert "您的术后随访问卷已开放" in body and "/q/" in body
+
+
+def test_recording_a_withdrawal_cancels_at_once_revokes_links_and_drops_queued_reminders(surgeon, run):
+    from openspine.patients import services as patient_services
+    from openspine.proms.models import QuestionnaireLink
+
+    operation = signed_operation(surgeon)
+    run(OPENS)
+    three = follow_up(operation, "3m")
+    with time_machine.travel(at(OPENS + timedelta(days=3)), tick=False):
+        reminder = messaging.queue(three, "reminder", 1)  # queued, hooks not run yet
+        patient_services.record_consent(operation.patient, "follow_up_contact", False, actor=surgeon)
+    three.refresh_from_db()
+    assert (three.state, three.cancel_reason) == ("cancelled", "consent_withdrawn")
+    assert three.transitions.last().actor == surgeon
+    assert all(link.revoked_at for link in QuestionnaireLink.objects.filter(follow_up=three))
+    reminder.refresh_from_db()
+    assert reminder.status == "skipped"
+    assert messaging.deliver(reminder.pk) == "claimed-elsewhere"
+    assert len(messaging.outbox) == 1

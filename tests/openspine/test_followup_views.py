@@ -242,3 +242,21 @@ def test_worklist_in_chinese(client_for, coordinator, due_follow_up):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
     body = client.get(reverse("proms:followup_list")).content.decode()
     assert "随访工作清单" in body and "今日到期" in body and "记录通话" in body
+
+
+def test_worklist_query_count_does_not_grow_with_rows(client_for, coordinator, surgeon):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(coordinator)
+
+    def queries_for_worklist():
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("proms:followup_list"))
+        return len(captured)
+
+    move(follow_up(signed_operation(surgeon), "3m"), "due")
+    one = queries_for_worklist()
+    for _ in range(5):
+        move(follow_up(signed_operation(surgeon), "3m"), "due")
+    assert queries_for_worklist() == one
