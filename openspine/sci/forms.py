@@ -1,9 +1,14 @@
-"""The ISNCSCI worksheet form: one text cell per score, named as the flat worksheet columns.
+"""The ISNCSCI worksheet form and the CSV import form.
+
+The worksheet: one text cell per score, named as the flat worksheet columns.
 
 Cells take exactly the values of the 2019 standard (``0``-``5``, ``NT`` and the ``*``/``**`` tags);
 lower-case ``nt`` is upper-cased, everything else is refused with the allowed values. Empty cells
 are allowed while typing (the live classification just waits) but not when saving.
 """
+
+import csv
+import io
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -175,3 +180,41 @@ class ExamForm(forms.ModelForm):
 
     def errors_on_cells(self) -> list[str]:
         return [str(e) for name in COLUMNS for e in self.errors.get(name, [])]
+
+
+IMPORT_MAX_BYTES = 1_000_000
+IMPORT_MAX_ROWS = 500
+IMPORT_REQUIRED = ("examined_on", "context", *COLUMNS)
+
+
+class ImportForm(forms.Form):
+    """A CSV file of worksheet rows (UTF-8, header row first), as written by the export."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One exam per row: examined_on (YYYY-MM-DD), context, the worksheet columns R_C5_motor .. DAP, "
+            "and optionally comments. Other columns are ignored."
+        ),
+    )
+
+    def clean_file(self) -> list[dict]:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 1 MB; split it into smaller files."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text; save it as “CSV UTF-8”.")) from None
+        reader = csv.DictReader(io.StringIO(text))
+        missing = [column for column in IMPORT_REQUIRED if column not in (reader.fieldnames or [])]
+        if missing:
+            raise forms.ValidationError(
+                _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing[:10])}
+            )
+        rows = list(reader)
+        if not rows:
+            raise forms.ValidationError(_("The file has a header but no exam."))
+        if len(rows) > IMPORT_MAX_ROWS:
+            raise forms.ValidationError(_("At most %(max)s exams per file.") % {"max": IMPORT_MAX_ROWS})
+        return rows

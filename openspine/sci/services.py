@@ -1,8 +1,10 @@
-"""Record and correct ISNCSCI exams: validate, classify, store raw exam and result, audit.
+"""Record, correct and import ISNCSCI exams: validate, classify, store raw exam and result, audit.
 
 The classification is never typed in: it is always the output of ``spinescores.isncsci`` for the
 stored exam, saved with the classifier version that produced it.
 """
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from openspine import audit
 from openspine.audit.services import diff, snapshot
 from openspine.core.locking import save_with_version
+from openspine.sci.choices import ExamContext
 from openspine.sci.models import IsncsciExam
 from spinescores import isncsci
 from spinescores.errors import ScoreInputError
@@ -34,7 +37,7 @@ def input_error(error: ScoreInputError) -> ValidationError:
         prefix, side_label = _SIDES[parts[0]]
         suffix, score_label = _SCORES[parts[1]]
         column = f"{prefix}_{parts[2]}_{suffix}"
-        label = f"{side_label} {score_label} {parts[2].replace('_', '-')}"
+        label = f"{side_label} {parts[2].replace('_', '-')} {score_label}"
     elif len(parts) == 2 and parts[0] in _SIDES and parts[1] == "lowestNonKeyMuscleWithMotorFunction":
         prefix, side_label = _SIDES[parts[0]]
         column = f"{prefix}_lowest_non_key_muscle"
@@ -126,3 +129,58 @@ def update_exam(record: IsncsciExam, exam: dict, *, actor, expected_version: int
         old, new = diff(before, snapshot(record))
         audit.record(actor, "sci.exam.updated", record, before=old, after=new)
     return record
+
+
+def _row_date(row: dict) -> datetime.date:
+    value = (row.get("examined_on") or "").strip()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        message = _("examined_on: “%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value}
+        raise ValidationError({"examined_on": message}) from None
+
+
+def _row_context(row: dict) -> str:
+    value = (row.get("context") or "").strip()
+    if value not in ExamContext.values:
+        message = _("context: “%(value)s” is not allowed; allowed values: %(allowed)s.") % {
+            "value": value,
+            "allowed": ", ".join(ExamContext.values),
+        }
+        raise ValidationError({"context": message})
+    return value
+
+
+def _import_row(patient, row: dict, *, actor) -> IsncsciExam:
+    try:
+        exam = isncsci.exam_from_row(row)
+    except ScoreInputError as error:
+        raise input_error(error) from None
+    return record_exam(
+        patient,
+        exam,
+        actor=actor,
+        examined_on=_row_date(row),
+        context=_row_context(row),
+        comments=(row.get("comments") or "").strip(),
+    )
+
+
+def import_exams(patient, rows, *, actor) -> list[IsncsciExam]:
+    """Record every exam of worksheet rows, or none: each error names the row, the cell and the value.
+
+    ``rows`` are mappings of column to cell as read from a CSV file (row 1 being the header), with the
+    worksheet columns plus ``examined_on`` and ``context``; other columns are ignored.
+    """
+    errors, records = [], []
+    with transaction.atomic():
+        for number, row in enumerate(rows, start=2):
+            try:
+                records.append(_import_row(patient, row, actor=actor))
+            except ValidationError as error:
+                for message in error.messages:
+                    errors.append(_("Row %(row)s: %(message)s") % {"row": number, "message": message})
+        if errors:
+            raise ValidationError(errors)
+        audit.record(actor, "sci.exam.imported", patient, after={"count": len(records)})
+    return records

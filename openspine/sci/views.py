@@ -16,7 +16,7 @@ from openspine.sci import csvio, display, services
 from openspine.sci.access import get_exam_for
 from openspine.sci.charts import build_chart
 from openspine.sci.choices import ExamContext
-from openspine.sci.forms import ExamForm
+from openspine.sci.forms import ExamForm, ImportForm
 from spinescores.isncsci import VERSION
 
 
@@ -136,3 +136,19 @@ def exam_export(request, public_id):
     count = csvio.write_exams(response, patient.isncsci_exams.order_by("examined_on", "created_at"))
     audit.record(request.user, "sci.exam.exported", patient, after={"count": count})
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def exam_import(request, public_id):
+    """Import exams of the patient from a worksheet CSV: all rows are saved, or none."""
+    check_capability(request.user, "sci.exam.edit", target=str(public_id))
+    patient = get_patient_for(request.user, public_id, action="edit")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        rows = form.cleaned_data["file"]
+        saved = run_service(form, lambda: services.import_exams(patient, rows, actor=request.user))
+        if saved is not None:
+            messages.success(request, _("%(count)s ISNCSCI exams imported.") % {"count": len(saved)})
+            return redirect("sci:exam_list", public_id=patient.public_id)
+    status = 400 if form.errors else 200
+    return render(request, "sci/exam_import.html", {"form": form, "patient": patient}, status=status)

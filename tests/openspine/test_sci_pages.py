@@ -221,3 +221,72 @@ def test_worksheet_page_is_in_chinese_for_a_chinese_browser(client_for, sci_pati
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
     html = client.get(reverse("sci:exam_create", args=[sci_patient.public_id])).content.decode()
     assert "新建 ISNCSCI 检查" in html and "左" in html
+
+
+def _csv_upload(rows: list[dict], name="exams.csv"):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    stream = io.StringIO()
+    writer = csv.DictWriter(stream, fieldnames=["examined_on", "context", "comments", *isncsci.COLUMNS])
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, stream.getvalue().encode("utf-8-sig"), content_type="text/csv")
+
+
+def _csv_row(exam, on="2026-02-01", context="follow_up"):
+    return {"examined_on": on, "context": context, "comments": "", **isncsci.row_from_exam(exam)}
+
+
+def test_csv_import_records_every_row_with_its_classification(client_for, sci_patient, coordinator):
+    upload = _csv_upload([_csv_row(w1_exam()), _csv_row(isncsci.normal_exam(), on="2026-05-01")])
+    url = reverse("sci:exam_import", args=[sci_patient.public_id])
+    response = client_for(coordinator).post(url, {"file": upload})
+    assert response.status_code == 302
+    exams = list(IsncsciExam.objects.order_by("examined_on"))
+    assert [e.ais for e in exams] == [["A"], ["E"]] and exams[0].context == "follow_up"
+    assert AuditEvent.objects.filter(action="sci.exam.recorded").count() == 2
+    assert AuditEvent.objects.get(action="sci.exam.imported").after == {"count": 2}
+
+
+def test_csv_import_with_a_bad_row_saves_nothing_and_names_row_and_cell(client_for, sci_patient, coordinator):
+    bad = _csv_row(isncsci.normal_exam())
+    bad["L_T4_pin_prick"] = "3"
+    upload = _csv_upload([_csv_row(w1_exam()), bad, _csv_row(isncsci.normal_exam(), context="weekly")])
+    url = reverse("sci:exam_import", args=[sci_patient.public_id])
+    response = client_for(coordinator).post(url, {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Row 3: Left T4 pin prick: “3” is not allowed" in html
+    assert "Row 4: context: “weekly” is not allowed" in html
+    assert IsncsciExam.objects.count() == 0
+
+
+def test_csv_import_names_missing_columns(client_for, sci_patient, coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("x.csv", b"examined_on,context,R_C5_motor\n2026-01-01,admission,5\n")
+    response = client_for(coordinator).post(
+        reverse("sci:exam_import", args=[sci_patient.public_id]), {"file": upload}
+    )
+    assert response.status_code == 400 and "Missing columns: R_C6_motor" in response.content.decode()
+
+
+def test_exported_csv_can_be_imported_again(client_for, sci_patient, surgeon, coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    record(sci_patient, surgeon, w1_exam())
+    client = client_for(coordinator)
+    exported = client.get(reverse("sci:exam_export", args=[sci_patient.public_id])).content
+    upload = SimpleUploadedFile("exams.csv", exported, content_type="text/csv")
+    response = client.post(reverse("sci:exam_import", args=[sci_patient.public_id]), {"file": upload})
+    assert response.status_code == 302
+    first, second = IsncsciExam.objects.order_by("created_at")
+    assert second.exam == first.exam and second.result == first.result
+
+
+def test_researcher_cannot_import(client_for, sci_patient, researcher):
+    response = client_for(researcher).get(reverse("sci:exam_import", args=[sci_patient.public_id]))
+    assert response.status_code == 403
