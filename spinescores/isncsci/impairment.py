@@ -13,6 +13,7 @@ from spinescores.isncsci.levels import Levels
 
 _ALL_ZERO = ("0", "0", "0", "0")
 _ZERO_TAGGED = frozenset(("0", "0*", "0**"))
+_ZERO_TAGS = frozenset(("0*", "0**"))
 _ZERO_OR_ZERO_STAR = frozenset(("0", "0*"))
 _ZERO_OR_ZERO_NORMAL = frozenset(("0", "0**"))
 _CAN_BE_ABSENT = frozenset(("0", "NT", "0*", "NT*"))
@@ -126,16 +127,10 @@ def _no_function_far_below(side: Side, levels: Levels) -> tuple[bool, bool]:
         if _NO_FUNCTION_POSSIBLE.issuperset(scan) and _below_non_key(side, start):
             # the whole scan passes (the usual case): only 0* can flag it, 0** would have failed
             return True, flagged or "0*" in scan
-        succeeded = True
-        for k in range(start, 10):
-            grade = side.motor[k]
-            if grade in ("0*", "0**"):
-                flagged = True
-            if grade not in _NO_FUNCTION_POSSIBLE or KEY_MUSCLE_INDEX[k] == side.non_key_muscle:
-                succeeded = False
-                break
-        if succeeded:
-            return True, flagged
+        # the candidate fails; its flags count up to and including the muscle that breaks the scan
+        stop = next(k for k in range(start, 10) if side.motor[k] not in _NO_FUNCTION_POSSIBLE
+                    or KEY_MUSCLE_INDEX[k] == side.non_key_muscle)
+        flagged = flagged or not _ZERO_TAGS.isdisjoint(side.motor[start : stop + 1])
     return False, flagged
 
 
@@ -154,19 +149,17 @@ def _motor_incomplete(exam: Exam, motor_levels: tuple[Levels, Levels], sparing: 
 
 
 def _function_far_below(side: Side, levels: Levels) -> tuple[bool, bool]:
-    flagged = False
+    """Return (some candidate has motor function > 3 levels below, flag 0**) of section 10 MI."""
     for level, _ in levels:
         start = _FAR_BELOW[level]
         scan = side.motor[start:]
         if scan.count("0") == len(scan) and _below_non_key(side, start):
             continue  # nothing but 0 and no non-key muscle in range: no function, no flag
-        for k in range(start, 10):
-            grade = side.motor[k]
-            if grade == "0**":
-                flagged = True
-            if grade != "0" or KEY_MUSCLE_INDEX[k] == side.non_key_muscle:
-                return True, flagged
-    return False, flagged
+        # earlier muscles are all exactly 0, so only the muscle that ends the search can be 0**
+        first = next(k for k in range(start, 10) if side.motor[k] != "0"
+                     or KEY_MUSCLE_INDEX[k] == side.non_key_muscle)
+        return True, side.motor[first] == "0**"
+    return False, False
 
 
 def _below(n: int) -> tuple[int, int]:
