@@ -172,6 +172,7 @@ CONTENT_SECURITY_POLICY = {
 OPENSPINE_PASSWORD_PROFILE = os.environ.get("OPENSPINE_PASSWORD_PROFILE", "cn-mlps")
 PASSWORD_RESET_TIMEOUT = 3600  # reset links are single-use and last one hour (T-10)
 OPENSPINE_MAX_SESSIONS = envint("OPENSPINE_MAX_SESSIONS", "0")  # concurrent sessions per user; 0 = no limit
+OPENSPINE_DORMANT_DAYS = envint("OPENSPINE_DORMANT_DAYS", "90")  # unused this long: no login (T-12); 0 = off
 DEFAULT_FROM_EMAIL = os.environ.get("OPENSPINE_FROM_EMAIL", "openspine@localhost")
 EMAIL_BACKEND = os.environ.get(
     "OPENSPINE_EMAIL_BACKEND",

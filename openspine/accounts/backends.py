@@ -33,10 +33,11 @@ class LockoutBackend(ModelBackend):
         if lockout.is_locked(user):
             user.check_password(password)
             return None
-        if not user.check_password(password) or not self.user_can_authenticate(user):
+        if not user.check_password(password) or not self.user_can_authenticate(user) or user.is_dormant:
             lockout.register_failure(user, path=path_of(request))
             return None
         return user
 
     def user_can_authenticate(self, user):
+        # Also checked on every request (get_user): an expired account loses its sessions at once.
         return super().user_can_authenticate(user) and not getattr(user, "is_expired", False)

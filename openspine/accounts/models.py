@@ -3,7 +3,9 @@
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -54,6 +56,12 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(
         _("password changed at"), null=True, blank=True, help_text=_("Drives password expiry.")
     )
+    reactivated_at = models.DateTimeField(
+        _("re-enabled at"),
+        null=True,
+        blank=True,
+        help_text=_("When the security administrator last enabled the account; restarts the dormancy clock."),
+    )
 
     class Meta:
         ordering = ["username"]
@@ -70,6 +78,15 @@ class User(AbstractUser):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_dormant(self) -> bool:
+        """True when the account has not been used for OPENSPINE_DORMANT_DAYS (MLPS 8.1.4.2c)."""
+        days = getattr(settings, "OPENSPINE_DORMANT_DAYS", 0)
+        if not days:
+            return False
+        last_use = max(t for t in (self.last_login, self.date_joined, self.reactivated_at) if t is not None)
+        return timezone.now() - last_use > timedelta(days=days)
 
 
 def hash_token(raw: str) -> str:

@@ -97,7 +97,9 @@ def set_user_active(user: User, active: bool, *, actor, reason: str = "") -> Use
     _refuse_self(user, actor)
     before = {"is_active": user.is_active}
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    if active:
+        user.reactivated_at = timezone.now()  # a dormant account gets a fresh start
+    user.save(update_fields=["is_active", "reactivated_at"])
     verb = "enabled" if active else "disabled"
     audit.record(
         actor, f"accounts.user.{verb}", user, before=before, after={"is_active": active}, reason=reason

@@ -262,3 +262,14 @@ def test_disabling_an_account_ends_every_session_at_once(client, surgeon, secadm
     response = client.get("/patients/")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
     assert AuditEvent.objects.get(action="accounts.user.disabled").reason == "left the hospital"
+
+
+@pytest.mark.req("T-12")
+def test_an_account_unused_for_90_days_cannot_log_in_until_re_enabled(client, surgeon, secadmin):
+    assert settings.OPENSPINE_DORMANT_DAYS == 90
+    long_ago = timezone.now() - timedelta(days=91)
+    User.objects.filter(pk=surgeon.pk).update(last_login=long_ago, date_joined=long_ago)
+    assert login(client, "surgeon", PASSWORD).status_code == 200
+    surgeon.refresh_from_db()
+    services.set_user_active(surgeon, True, actor=secadmin, reason="back from leave")
+    assert login(client, "surgeon", PASSWORD).status_code == 302
