@@ -14,4 +14,5 @@ api = NinjaAPI(
 )
 api.add_router("/patients", "openspine.patients.api.router")
 api.add_router("/surgery", "openspine.surgery.api.router")
+api.add_router("/sci", "openspine.sci.api.router")
 install_error_handlers(api)
