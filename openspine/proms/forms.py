@@ -63,3 +63,74 @@ class ResponseEntryForm(forms.Form):
 
     def item_fields(self):
         return [self[name] for name in self.fields if name not in ("mode", "language")]
+
+
+BASELINE_WINDOW = "admission"
+
+
+def timepoints_text(version) -> str:
+    """Write a protocol version's timepoints one per line, in the format :class:`ProtocolForm` reads."""
+    lines = []
+    for tp in version.timepoints.all():
+        window = (
+            BASELINE_WINDOW
+            if tp.is_baseline
+            else f"{tp.offset_days} {tp.window_start_days} {tp.window_end_days}"
+        )
+        tasks = f" | {' '.join(tp.clinician_tasks)}" if tp.clinician_tasks else ""
+        lines.append(f"{tp.label} {window}: {' '.join(tp.instruments)}{tasks}")
+    return "\n".join(lines)
+
+
+class ProtocolForm(forms.Form):
+    """Edit a protocol's timepoints as text, one line each, saved as a new version.
+
+    ``3m 90 60 120: odi nrs_back eq5d5l | mjoa`` = label, due day, window start and end (days after
+    surgery), the patient's questionnaires, then after ``|`` the clinician-rated scores. The
+    baseline reads ``baseline admission: ...`` (due from admission until the operation).
+    """
+
+    timepoints = forms.CharField(
+        label=_("Timepoints"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_(
+            "One line per timepoint: label, due day, window start and end (days after surgery), a colon, "
+            "the patient questionnaires, then | and the clinician-rated scores. "
+            "The baseline reads: baseline admission: odi nrs_back"
+        ),
+    )
+    note = forms.CharField(label=_("Change note"), max_length=500, help_text=_("What changed and why."))
+
+    def clean_timepoints(self):
+        rows = [line.strip() for line in self.cleaned_data["timepoints"].splitlines() if line.strip()]
+        if not rows:
+            raise forms.ValidationError(_("Give at least one timepoint."))
+        parsed = [self._parse(number, line) for number, line in enumerate(rows, start=1)]
+        labels = [row["label"] for row in parsed]
+        repeated = sorted({label for label in labels if labels.count(label) > 1})
+        if repeated:
+            raise forms.ValidationError(
+                _("Each label once only; repeated: %(labels)s.") % {"labels": ", ".join(repeated)}
+            )
+        return parsed
+
+    @staticmethod
+    def _parse(number: int, line: str) -> dict:
+        head, _colon, codes = line.partition(":")
+        words = head.split()
+        instruments, _bar, tasks = codes.partition("|")
+        data = {
+            "label": words[0] if words else "",
+            "instruments": instruments.split(),
+            "clinician_tasks": tasks.split(),
+        }
+        if len(words) == 2 and words[1] == BASELINE_WINDOW:
+            return {**data, "is_baseline": True}
+        try:
+            offset, start, end = (int(word) for word in words[1:])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Line %(number)s: write label, due day, window start, window end, a colon, then the codes.")
+                % {"number": number}
+            ) from None
+        return {**data, "offset_days": offset, "window_start_days": start, "window_end_days": end}

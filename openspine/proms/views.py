@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openspine import audit
+from openspine.accounts.roles import can
 from openspine.core.errors import DomainError
 from openspine.core.forms import run_service
 from openspine.core.htmx import is_htmx_partial, render_page_or_partial
@@ -17,9 +18,15 @@ from openspine.proms import metrics, services, worklist
 from openspine.proms.access import get_follow_up_for
 from openspine.proms.choices import PENDING_STATES
 from openspine.proms.filters import WorklistFilter
-from openspine.proms.forms import CancelFollowUpsForm, PhoneCallForm, ResponseEntryForm
+from openspine.proms.forms import (
+    CancelFollowUpsForm,
+    PhoneCallForm,
+    ProtocolForm,
+    ResponseEntryForm,
+    timepoints_text,
+)
 from openspine.proms.instruments import instrument_name, parse_answers
-from openspine.proms.models import FollowUp
+from openspine.proms.models import FollowUp, Protocol
 
 
 @require_GET
@@ -175,3 +182,40 @@ def followup_dashboard(request):
 def _labelled(pivoted, labels):
     timepoints, table = pivoted
     return timepoints, [(labels.get(value, value), rates) for value, rates in table]
+
+
+@require_GET
+def protocol_list(request):
+    """The follow-up protocols: which questionnaires at which timepoints, per disease area."""
+    if not can(request.user, "system.configure"):  # the admin who edits them may read them too
+        check_capability(request.user, "followup.dashboard", target="protocol_list")
+    protocols = Protocol.objects.prefetch_related("versions__timepoints")
+    rows = [
+        {"protocol": p, "version": max(p.versions.all(), key=lambda v: v.number, default=None)}
+        for p in protocols
+    ]
+    return render(request, "proms/protocol_list.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def protocol_edit(request, public_id):
+    """Change a protocol; the change is saved as a new version and existing follow-ups keep theirs."""
+    check_capability(request.user, "system.configure", target=str(public_id))
+    protocol = get_object_or_404(Protocol, public_id=public_id)
+    current = protocol.current_version
+    form = ProtocolForm(
+        request.POST or None, initial={"timepoints": timepoints_text(current) if current else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        version = run_service(
+            form,
+            lambda: services.revise_protocol(
+                protocol, data["timepoints"], actor=request.user, note=data["note"]
+            ),
+        )
+        if version:
+            messages.success(request, _("Protocol saved as version %(number)s.") % {"number": version.number})
+            return redirect("proms:protocol_list")
+    context = {"protocol": protocol, "form": form, "versions": protocol.versions.select_related("created_by")}
+    return render(request, "proms/protocol_form.html", context, status=400 if form.errors else 200)
