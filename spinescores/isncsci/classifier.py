@@ -162,10 +162,12 @@ def classify_exam(exam: Exam) -> IsncsciResult:
     nli_names = _names(nli)
     flags = _flags(exam, nli_names, motor, grades_t, complete)
     summary = totals(exam)
-    return IsncsciResult(
+    return IsncsciResult.build(
         code="isncsci",
         version=VERSION,
+        value=None,
         category=",".join(grades_t),
+        interpretation=None,
         flags=flags,
         sensory_level=_pair((_names(sensory_level(right)), _names(sensory_level(left)))),
         motor_level=_pair((_names(motor[0]), _names(motor[1]))),

@@ -5,6 +5,10 @@ Expected values are derived by hand from the step tables of the reference (secti
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
 from spinescores.isncsci import INSTRUMENT, classify
 from spinescores.isncsci.exam import KEY_MUSCLES, SENSORY_LEVELS
 from tests.isncsci.builders import make_exam, motor, non_key, out, paraplegia, sensory
@@ -415,3 +419,13 @@ def test_not_testable_cells_are_listed_as_missing_items():
     assert result.missing_items == ("right.pinPrick.T4", "right.pinPrick.T5", "left.motor.C5", "vac")
     assert set(result.missing_items) <= {item.id for item in INSTRUMENT.items}
     assert classify(paraplegia("T9")).missing_items == ()
+
+
+def test_fast_result_constructor_gives_the_same_frozen_result():
+    result = classify(paraplegia("T9", dap="NT"))
+    fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+    assert set(fields) == set(result.__dict__)
+    assert type(result)(**fields) == result
+    assert dataclasses.replace(result, ais=("B",)).ais == ("B",)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.ais = ("E",)
