@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import uuid
 from datetime import datetime, time
 
@@ -103,6 +104,8 @@ def _cell(value):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return value
 
 

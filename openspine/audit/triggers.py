@@ -7,6 +7,12 @@ apps above ``audit``, so the triggers are (re)installed after every ``migrate`` 
 
 Row capture records the application user from ``current_setting('openspine.actor', true)``, which
 :class:`openspine.audit.middleware.DatabaseActorMiddleware` sets for each request.
+
+Operations: the triggers stop the table owner too. A database superuser can still bypass them
+(``SET session_replication_role = replica`` or ``ALTER TABLE ... DISABLE TRIGGER``), which is why
+the hash chain exists: ``manage.py verify_audit`` names the first event edited that way. In
+production the application connects as a non-superuser role; grant it only INSERT and SELECT on
+the audit tables. A superuser may TRUNCATE them (the test runner's flush needs it); nobody else.
 """
 
 from django.apps import apps
