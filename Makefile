@@ -28,6 +28,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=openspine.settings_test $(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/bandit -q -r openspine spinescores -lll -x '*/migrations/*'
+	$(BIN)/python scripts/audit_dependencies.py
 
 test: lint
 	$(BIN)/pytest -p no:randomly --cov --cov-branch --cov-report=term:skip-covered tests
