@@ -13,6 +13,8 @@ import io
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openspine.accounts.models import User
+from openspine.accounts.roles import CLINICAL_ROLES
 from openspine.patients.models import Admission
 from openspine.sci.choices import ExamContext
 from openspine.sci.models import IsncsciExam
@@ -74,13 +76,19 @@ class ExamForm(forms.ModelForm):
 
     class Meta:
         model = IsncsciExam
-        fields = ["examined_on", "context", "admission", "operation", "comments"]
+        fields = ["examined_on", "context", "examiner", "admission", "operation", "comments"]
         widgets = {"examined_on": DATE_INPUT, "comments": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, patient, **kwargs):
+    def __init__(self, *args, patient, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
         self.fields["context"].choices = ExamContext.choices
+        self.fields["examiner"].queryset = User.objects.filter(
+            department_id=patient.department_id, is_active=True, role__in=CLINICAL_ROLES
+        ).order_by("display_name", "username")
+        self.fields["examiner"].required = False  # left empty: the person saving examined
+        if user is not None and not self.instance.pk:
+            self.initial.setdefault("examiner", user.pk)
         self.fields["admission"].queryset = Admission.objects.filter(patient=patient)
         self.fields["operation"].queryset = Operation.objects.filter(patient=patient)
         for prefix in ("R", "L"):
@@ -105,6 +113,8 @@ class ExamForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("examiner") and self.instance.pk:
+            cleaned["examiner"] = self.instance.examiner  # a correction keeps the examiner unless changed
         for name in COLUMNS:
             if name.endswith("_motor") or name.endswith("_touch") or name.endswith("_prick"):
                 self._clean_cell(name, cleaned)
@@ -144,7 +154,10 @@ class ExamForm(forms.ModelForm):
         return exam_from_row({name: self.cleaned_data.get(name) or "" for name in COLUMNS})
 
     def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        if fields["examiner"] is None:
+            del fields["examiner"]
+        return fields
 
     # The worksheet layout, column by column so that Tab walks down a column as on paper.
     def worksheet_columns(self) -> list[dict]:

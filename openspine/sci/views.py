@@ -65,7 +65,7 @@ def exam_create(request, public_id):
     check_capability(request.user, "sci.exam.edit", target=str(public_id))
     patient = get_patient_for(request.user, public_id, action="edit")
     initial = {"examined_on": timezone.localdate(), "context": ExamContext.ADMISSION}
-    form = ExamForm(request.POST or None, patient=patient, initial=initial)
+    form = ExamForm(request.POST or None, patient=patient, user=request.user, initial=initial)
     return _worksheet(
         request,
         patient,

@@ -28,7 +28,7 @@ def sci_patient(patient, surgeon):
 def worksheet_post(exam: dict, **meta) -> dict:
     """Return the POST data of the worksheet page for an interchange-format exam."""
     data = dict(isncsci.row_from_exam(exam))
-    data.update({"examined_on": "2026-01-05", "context": "admission", "comments": ""})
+    data.update({"examined_on": "2026-01-05", "context": "admission", "comments": "", "examiner": ""})
     data.update(meta)
     return data
 
@@ -290,3 +290,38 @@ def test_exported_csv_can_be_imported_again(client_for, sci_patient, surgeon, co
 def test_researcher_cannot_import(client_for, sci_patient, researcher):
     response = client_for(researcher).get(reverse("sci:exam_import", args=[sci_patient.public_id]))
     assert response.status_code == 403
+
+
+def test_coordinator_records_an_exam_done_by_a_surgeon(client_for, sci_patient, coordinator, surgeon):
+    client = client_for(coordinator)
+    url = reverse("sci:exam_create", args=[sci_patient.public_id])
+    assert f'<option value="{coordinator.pk}" selected>' in client.get(url).content.decode()
+    response = client.post(url, worksheet_post(isncsci.normal_exam(), examiner=surgeon.pk))
+    assert response.status_code == 302
+    exam = IsncsciExam.objects.get()
+    assert exam.examiner == surgeon
+    assert AuditEvent.objects.get(action="sci.exam.recorded").actor == coordinator
+
+
+def test_examiner_from_another_department_is_refused(client_for, sci_patient, coordinator, outsider):
+    response = client_for(coordinator).post(
+        reverse("sci:exam_create", args=[sci_patient.public_id]),
+        worksheet_post(isncsci.normal_exam(), examiner=outsider.pk),
+    )
+    assert response.status_code == 400 and IsncsciExam.objects.count() == 0
+
+
+def test_exam_list_queries_do_not_grow_with_the_number_of_exams(client_for, sci_patient, surgeon):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(surgeon)
+    url = reverse("sci:exam_list", args=[sci_patient.public_id])
+    record(sci_patient, surgeon)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for day in range(2, 8):
+        record(sci_patient, surgeon, examined_on=date(2026, 1, day))
+    with CaptureQueriesContext(connection) as seven:
+        client.get(url)
+    assert len(seven.captured_queries) == len(one.captured_queries)
