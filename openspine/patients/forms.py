@@ -103,7 +103,7 @@ class PatientSearchForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        help_text=_("Hospital number, name, or the last four digits of the phone."),
+        help_text=_("Hospital number, name, national ID number, full phone number or its last four digits."),
     )
 
 

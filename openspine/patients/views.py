@@ -26,7 +26,7 @@ def _search(user, query: str):
 
 @require_GET
 def patient_list(request):
-    """Find a patient by hospital number, name or the last four digits of the phone."""
+    """Find a patient by hospital number, name, national ID, phone or the last four phone digits."""
     check_capability(request.user, "patient.view", target="patient_list")
     form = PatientSearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
