@@ -156,7 +156,7 @@ def classify_exam(exam: Exam) -> IsncsciResult:
     motor = (motor_level(right, exam.vac), motor_level(left, exam.vac))
     nli = neurological_level(right, left)
     complete = completeness(exam)
-    grades = ais(exam, complete, motor, nli, lambda: _stripped_nli(exam, nli))
+    grades = ais(exam, complete, motor, nli, lambda: _stripped_nli(exam))
     c_possible = "C" in grades or "C*" in grades
     grades_t = tuple(grades)
     nli_names = _names(nli)
@@ -216,9 +216,8 @@ def _not_testable(exam: Exam, summary: Totals) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _stripped_nli(exam: Exam, nli: Levels) -> Levels:
-    if not exam.has_star:
-        return nli  # the copy would be the exam itself
+def _stripped_nli(exam: Exam) -> Levels:
+    """Return the NLI of the exam with every ``*`` removed (used only for tagged exams)."""
     stripped = exam.stripped()
     return neurological_level(SideTables(stripped.right), SideTables(stripped.left))
 

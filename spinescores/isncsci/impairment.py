@@ -96,7 +96,9 @@ def ais(exam: Exam, complete: list[str], motor_levels: tuple[Levels, Levels], nl
     motor_incomplete, mi_flagged = _motor_incomplete(exam, motor_levels, sparing)
     if motor_incomplete:
         sides = (exam.right.motor, exam.left.motor)
-        c = _grade_c(nli, sides, mi_flagged, lambda: _c_test(stripped_nli(), _strip_motor(sides)))
+        # without tags the untagged copy is the exam itself, so its C test cannot fail
+        stripped_test = (lambda: _c_test(stripped_nli(), _strip_motor(sides))) if exam.has_star else _passes
+        c = _grade_c(nli, sides, mi_flagged, stripped_test)
         if c:
             found.append(c)
         d = _grade_d(nli, sides, mi_flagged)
@@ -180,6 +182,10 @@ def _c_test(nli: Levels, sides: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
         if c > half:
             return "C*"
     return ""
+
+
+def _passes() -> str:
+    return "C"
 
 
 def _grade_c(nli: Levels, sides: tuple[tuple[str, ...], tuple[str, ...]], mi_flagged: bool,
