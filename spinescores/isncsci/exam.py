@@ -166,12 +166,17 @@ def _scores(side: Mapping[str, Any], side_name: str, key: str, levels: tuple[str
     else:
         values = _values_in_order(scores, side_name, key, levels, allowed_list)
     plain, allowed = allowed_sets
-    tagged = not _all_allowed(values, plain)
-    if tagged and not _all_allowed(values, allowed):
-        for level, value in zip(levels, values, strict=True):
-            if value.__class__ is not str or value not in allowed:
-                raise ScoreInputError(f"{side_name} {key} {level}", value, allowed_list)
-    return values, tagged
+    try:
+        if plain.issuperset(values):
+            return values, False
+        if allowed.issuperset(values):
+            return values, True
+    except TypeError:  # an unhashable value such as a list: reported below
+        pass
+    for level, value in zip(levels, values, strict=True):
+        if value.__class__ is not str or value not in allowed:
+            raise ScoreInputError(f"{side_name} {key} {level}", value, allowed_list)
+    raise AssertionError("unreachable: some value was not allowed")  # pragma: no cover
 
 
 def _values_in_order(scores: Mapping[str, Any], side_name: str, key: str, levels: tuple[str, ...],
@@ -185,14 +190,6 @@ def _values_in_order(scores: Mapping[str, Any], side_name: str, key: str, levels
         unknown = sorted(str(k) for k in scores if k not in levels)
         raise ScoreInputError(f"{side_name} {key}", unknown[0], levels, hint="not a level of this score")
     return values
-
-
-def _all_allowed(values: tuple[Any, ...], allowed: frozenset[str]) -> bool:
-    """Return True if every value is an allowed string (the fast path; 1 == "1" is never true)."""
-    try:
-        return allowed.issuperset(values)
-    except TypeError:  # an unhashable value such as a list
-        return False
 
 
 def _non_key_muscle(value: Any, side_name: str, legacy: bool, warnings: list[str]) -> int:
