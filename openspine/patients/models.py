@@ -62,9 +62,13 @@ class PatientQuerySet(models.QuerySet):
         )
         matches |= Q(phone_index=index_value(query, purpose=PHONE_PURPOSE, normalise=normalise_mobile))
         matches |= Q(name_index=index_value(query, purpose=NAME_PURPOSE))
-        if not query.lstrip("+").isdigit():
-            matches |= Q(pk__in=[pk for pk, name in self.values_list("pk", "name") if query in name])
-        return self.filter(matches)
+        by_key = self.filter(matches)
+        if query.lstrip("+").isdigit() or by_key.filter(mrn__iexact=query).exists():
+            return by_key
+        return self.filter(matches | Q(pk__in=self._pks_with_name_containing(query)))
+
+    def _pks_with_name_containing(self, part: str) -> list[int]:
+        return [pk for pk, name in self.values_list("pk", "name") if part in name]
 
 
 NATIONAL_ID_PURPOSE = "patients.patient.national_id"
