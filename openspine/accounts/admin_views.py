@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from openspine import audit
-from openspine.accounts import audit_trail, services
+from openspine.accounts import audit_trail, lockout, services
 from openspine.accounts.choices import Role
 from openspine.accounts.forms import StaffUpdateForm
 from openspine.accounts.models import User
@@ -28,7 +28,10 @@ PAGE_SIZE = 50
 def staff_list(request):
     """List staff accounts with their role and status, for granting roles and disabling accounts."""
     require_capability(request.user, "roles.grant")
-    staff = User.objects.select_related("department").order_by("username")
+    staff = list(User.objects.select_related("department").order_by("username"))
+    locked = lockout.locked_keys()
+    for member in staff:
+        member.is_locked = f"user:{member.pk}" in locked
     return render(request, "accounts/staff_list.html", {"staff": staff, "form": StaffUpdateForm()})
 
 
@@ -57,6 +60,8 @@ def _apply(data, target, actor):
         return services.grant_role(target, data["role"], actor=actor, reason=reason)
     if action in ("disable", "enable"):
         return services.set_user_active(target, action == "enable", actor=actor, reason=reason)
+    if action == "unlock":
+        return services.unlock_user(target, actor=actor, reason=reason)
     return services.end_all_sessions(target, actor=actor)
 
 

@@ -39,6 +39,7 @@ class StaffUpdateForm(forms.Form):
         ("disable", _("Disable account")),
         ("enable", _("Enable account")),
         ("end_sessions", _("End all sessions")),
+        ("unlock", _("Unlock after failed sign-ins")),
     ]
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, required=False)

@@ -38,6 +38,11 @@ def is_locked(user_or_key) -> bool:
     return locked_until is not None and locked_until > timezone.now()
 
 
+def locked_keys() -> set[str]:
+    """Return the keys of every account now in its cool-off period (for the staff page)."""
+    return set(AccountLock.objects.filter(locked_until__gt=timezone.now()).values_list("key", flat=True))
+
+
 @transaction.atomic
 def register_failure(user_or_key, *, path: str) -> bool:
     """Count one failed attempt on ``path``; lock the account at the limit. Return True if now locked."""

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openspine import audit
+from openspine.accounts import lockout
 from openspine.accounts.choices import Role
 from openspine.accounts.models import User, UserSession
 from openspine.accounts.security_log import log_event
@@ -107,4 +108,13 @@ def set_user_active(user: User, active: bool, *, actor, reason: str = "") -> Use
     log_event(f"accounts.user.{verb}", user=actor, target_user_id=user.pk)
     if not active:
         _drop_sessions(UserSession.objects.filter(user=user))
+    return user
+
+
+@transaction.atomic
+def unlock_user(user: User, *, actor, reason: str = "") -> User:
+    """Clear the failed sign-in counter of ``user`` before the cool-off ends (audited)."""
+    lockout.reset(user)
+    audit.record(actor, "accounts.user.unlocked", user, reason=reason)
+    log_event("accounts.user.unlocked", user=actor, target_user_id=user.pk)
     return user

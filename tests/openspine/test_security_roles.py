@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from openspine.accounts import lockout
 from openspine.accounts.admin import UserAdmin
 from openspine.accounts.models import User
 from openspine.audit.models import AuditEvent
@@ -85,3 +86,15 @@ def test_auditor_cannot_edit_clinical_data(client_for, auditor, patient):
 def test_system_admin_cannot_change_roles_in_the_admin_site(admin):
     assert {"role", "is_active", "is_superuser"} <= set(UserAdmin.readonly_fields)
     assert not User.objects.filter(pk=admin.pk, role="secadmin").exists()
+
+
+@pytest.mark.req("T-2", "T-23")
+def test_security_admin_sees_and_lifts_a_lockout_with_audit(client_for, secadmin, surgeon):
+    for _ in range(5):
+        lockout.register_failure(surgeon, path="web")
+    client = client_for(secadmin)
+    page = client.get(reverse("accounts:staff_list"))
+    assert [m.is_locked for m in page.context["staff"] if m.pk == surgeon.pk] == [True]
+    staff_update(client, surgeon, action="unlock", reason="identity checked by phone")
+    assert not lockout.is_locked(surgeon)
+    assert AuditEvent.objects.get(action="accounts.user.unlocked").reason == "identity checked by phone"
