@@ -9,7 +9,7 @@ changing it, and relies on the outbox's unique key for messages.
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -142,11 +142,9 @@ def queue_invitations_and_reminders(today: date) -> int:
 @register("phone_tasks")
 def create_phone_tasks(today: date) -> int:
     """Give a coordinator a call for each open follow-up still unanswered after the reminder ladder."""
-    invited_before = timezone.make_aware(
-        timezone.datetime.combine(
-            today - timedelta(days=messaging.PHONE_TASK_DAY - 1), timezone.datetime.min.time()
-        )
-    )
+    # Invited on or before (today - PHONE_TASK_DAY): the whole ladder has had its chance.
+    last_day = today - timedelta(days=messaging.PHONE_TASK_DAY)
+    invited_before = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
     rows = FollowUp.objects.open().filter(
         phone_task__isnull=True,
         invited_at__lt=invited_before,

@@ -6,7 +6,7 @@ Each service runs in one transaction, writes an audit event, and leaves message 
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -139,9 +139,9 @@ def follow_up_dates(timepoint: Timepoint, operation) -> tuple[date, date, date]:
         return admitted, admitted, operation.performed_on
     day = operation.performed_on
     return (
-        day + timezone.timedelta(days=timepoint.offset_days),
-        day + timezone.timedelta(days=timepoint.window_start_days),
-        day + timezone.timedelta(days=timepoint.window_end_days),
+        day + timedelta(days=timepoint.offset_days),
+        day + timedelta(days=timepoint.window_start_days),
+        day + timedelta(days=timepoint.window_end_days),
     )
 
 

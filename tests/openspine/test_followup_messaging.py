@@ -274,3 +274,17 @@ def test_recording_a_withdrawal_cancels_at_once_revokes_links_and_drops_queued_r
     assert reminder.status == "skipped"
     assert messaging.deliver(reminder.pk) == "claimed-elsewhere"
     assert len(messaging.outbox) == 1
+
+
+def test_two_overlapping_runs_queue_and_deliver_each_message_once(surgeon):
+    """What a second concurrent run_periodic meets: the dedupe key and the claim both say no."""
+    operation = signed_operation(surgeon)
+    with time_machine.travel(at(OPENS), tick=False):
+        periodic.open_windows(OPENS)
+        three = follow_up(operation, "3m")
+        first = messaging.queue(three, "invitation", 0)
+        assert messaging.queue(three, "invitation", 0) is None  # the other run's insert loses
+        assert messaging.deliver(first.pk) == "sent"
+        assert messaging.deliver(first.pk) == "claimed-elsewhere"
+        assert periodic.queue_invitations_and_reminders(OPENS) == 0
+    assert len(messaging.outbox) == 1 and Message.objects.count() == 1
