@@ -1,6 +1,7 @@
 """Top-level URLs. Every URL needs a login except the explicit allow-list (login, health, portal)."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -16,7 +17,8 @@ urlpatterns = [
     path("followup/", include("openspine.proms.urls")),
     path("sci/", include("openspine.sci.urls")),
     path("q/", include("openspine.portal.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Anyone may switch language, including on the login page and the patient portal.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
