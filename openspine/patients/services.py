@@ -11,7 +11,7 @@ from openspine.core.locking import save_with_version
 from openspine.patients.choices import ConsentChannel, ConsentKind
 from openspine.patients.consent_texts import CURRENT as CURRENT_CONSENT_TEXTS
 from openspine.patients.models import Admission, ConsentRecord, Diagnosis, Patient
-from openspine.patients.signals import contact_consent_withdrawn
+from openspine.patients.signals import admission_recorded, contact_consent_withdrawn, diagnosis_recorded
 
 
 def _create(model, action: str, *, actor, **fields):
@@ -131,8 +131,10 @@ def current_consents(patient: Patient) -> dict[str, ConsentRecord | None]:
 
 @transaction.atomic
 def add_admission(patient: Patient, *, actor, **fields) -> Admission:
-    """Record an inpatient stay of ``patient``."""
-    return _create(Admission, "patients.admission.created", actor=actor, patient=patient, **fields)
+    """Record an inpatient stay of ``patient``; sends ``admission_recorded`` in the transaction."""
+    admission = _create(Admission, "patients.admission.created", actor=actor, patient=patient, **fields)
+    admission_recorded.send(sender=Admission, admission=admission, actor=actor)
+    return admission
 
 
 @transaction.atomic
@@ -147,8 +149,10 @@ def update_admission(
 
 @transaction.atomic
 def add_diagnosis(patient: Patient, *, actor, **fields) -> Diagnosis:
-    """Record a spinal diagnosis of ``patient``."""
-    return _create(Diagnosis, "patients.diagnosis.created", actor=actor, patient=patient, **fields)
+    """Record a spinal diagnosis of ``patient``; sends ``diagnosis_recorded`` in the transaction."""
+    diagnosis = _create(Diagnosis, "patients.diagnosis.created", actor=actor, patient=patient, **fields)
+    diagnosis_recorded.send(sender=Diagnosis, diagnosis=diagnosis, actor=actor)
+    return diagnosis
 
 
 @transaction.atomic

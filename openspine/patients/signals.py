@@ -10,3 +10,11 @@ transaction, so either both happen or neither does (T-33).
 from django.dispatch import Signal
 
 contact_consent_withdrawn = Signal()
+
+admission_recorded = Signal()
+"""Sent by :func:`openspine.patients.services.add_admission` inside its transaction, with
+``admission`` and ``actor``: the follow-up engine opens the pre-operative baseline questionnaire."""
+
+diagnosis_recorded = Signal()
+"""Sent by :func:`openspine.patients.services.add_diagnosis` inside its transaction, with
+``diagnosis`` and ``actor``: a diagnosis linked to an admission may open that stay's baseline."""
