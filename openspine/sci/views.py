@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openspine import audit
@@ -109,7 +110,12 @@ def _live(form) -> dict:
         return {"errors": form.errors_on_cells()[:3]}
     empty = form.empty_cells() if hasattr(form, "cleaned_data") else []
     if empty:
-        return {"pending": True, "empty": len(empty), "first_empty": empty[0]}
+        message = ngettext(
+            "%(n)s cell is still empty (%(first)s).",
+            "%(n)s cells are still empty; first: %(first)s.",
+            len(empty),
+        ) % {"n": len(empty), "first": empty[0]}
+        return {"pending": True, "empty": len(empty), "empty_message": message}
     try:
         _canonical, result = services.classify_exam(form.exam())
     except ValidationError as error:
