@@ -325,3 +325,25 @@ def test_exam_list_queries_do_not_grow_with_the_number_of_exams(client_for, sci_
     with CaptureQueriesContext(connection) as seven:
         client.get(url)
     assert len(seven.captured_queries) == len(one.captured_queries)
+
+
+def test_live_classification_shows_star_flags(client_for, sci_patient, coordinator):
+    """isncsci.md section 12, W7: left C7 2* (non-SCI weakness) gives left ML and NLI {C6, C7*}."""
+    exam = isncsci.normal_exam(vac="No", dap="No")
+    below_c7 = [lv for lv in isncsci.exam.SENSORY_LEVELS[isncsci.exam.SENSORY_LEVELS.index("C8") :]]
+    for side in ("right", "left"):
+        for key in ("lightTouch", "pinPrick"):
+            for level in below_c7:
+                exam[side][key][level] = "0"
+        for level in ("C8", "T1", "L2", "L3", "L4", "L5", "S1"):
+            exam[side]["motor"][level] = "0"
+    exam["right"]["motor"]["C7"] = "3"
+    exam["left"]["motor"]["C7"] = "2*"
+    response = client_for(coordinator).post(
+        reverse("sci:exam_classify", args=[sci_patient.public_id]),
+        worksheet_post(exam),
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert html.count('class="ws-val open flagged">C6, C7*</span>') == 2  # left motor level and NLI
+    assert "reached only through a non-SCI instruction" in html
