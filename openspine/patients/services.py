@@ -1,9 +1,10 @@
 """Every change to patients, admissions and diagnoses: one transaction, one audit event each."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from openspine import audit
 from openspine.audit.services import diff, snapshot
@@ -13,11 +14,31 @@ from openspine.patients.consent_texts import CURRENT as CURRENT_CONSENT_TEXTS
 from openspine.patients.models import Admission, ConsentRecord, Diagnosis, Patient
 from openspine.patients.signals import admission_recorded, contact_consent_withdrawn, diagnosis_recorded
 
+# A unique key that lost a race with a concurrent save reaches the database as an IntegrityError;
+# the column in the error names the form field to blame (T-75).
+_UNIQUE_FIELDS = (
+    ("national_id", _lazy("A patient with this national ID number is already registered.")),
+    ("mrn", _lazy("A patient with this hospital number is already registered.")),
+    ("admission_number", _lazy("An admission with this admission number is already registered.")),
+)
+
+
+def _unique_write(write) -> None:
+    """Run ``write`` in a savepoint; turn a unique-key race into a ValidationError naming the field."""
+    try:
+        with transaction.atomic():
+            write()
+    except IntegrityError as error:
+        for field, message in _UNIQUE_FIELDS:
+            if field in str(error):
+                raise ValidationError({field: message}) from error
+        raise
+
 
 def _create(model, action: str, *, actor, **fields):
     obj = model(**fields)
     obj.full_clean()
-    obj.save()
+    _unique_write(obj.save)
     audit.record(actor, action, obj, after=snapshot(obj))
     return obj
 
@@ -27,7 +48,9 @@ def _update(obj, action: str, *, actor, expected_version: int | None = None, rea
     for name, value in changes.items():
         setattr(obj, name, value)
     obj.full_clean()
-    save_with_version(obj, obj.version if expected_version is None else expected_version)
+    _unique_write(
+        lambda: save_with_version(obj, obj.version if expected_version is None else expected_version)
+    )
     old, new = diff(before, snapshot(obj))
     audit.record(actor, action, obj, before=old, after=new, reason=reason)
     return obj

@@ -222,3 +222,61 @@ def test_encryption_overhead_on_a_hundred_patients_is_small(surgeon, capsys):
     assert len(names) == 100
     with capsys.disabled():
         print(f"\n[T-55] 100 patients created in {elapsed:.2f}s, read back in {read * 1000:.1f} ms")
+
+
+@pytest.mark.req("T-75")
+def test_a_lost_uniqueness_race_is_a_validation_error_naming_the_field(surgeon, monkeypatch):
+    """When the check in clean() passes for two writers at once, the database constraint decides."""
+    first = builders.make_patient(actor=surgeon)
+    # Both checks ran before the other writer committed: only the database constraint is left.
+    monkeypatch.setattr(Patient, "_check_national_id_unique", lambda self: None)
+    monkeypatch.setattr(Patient, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as error:
+        builders.make_patient(actor=surgeon, national_id=first.national_id)
+    assert "national_id" in error.value.message_dict
+    assert Patient.objects.count() == 1
+
+
+@pytest.mark.req("T-75")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_of_one_person_leave_exactly_one_row():
+    """Eight workers register the same national ID at once: one row, seven clear refusals, no 500."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs real concurrent transactions (PostgreSQL leg of .ci/run)")
+    import threading
+
+    from django.db import connections
+
+    from openspine.patients import services
+
+    surgeon = builders.make_user(role="surgeon", username="race_surgeon")
+    national_id = builders.make_national_id(date(1965, 4, 12))
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def register(n):
+        try:
+            barrier.wait()
+            services.create_patient(
+                actor=surgeon,
+                mrn=f"RACE{n:04d}",
+                name=f"并发{n}",
+                sex="male",
+                birth_date=date(1965, 4, 12),
+                national_id=national_id,
+            )
+            outcomes.append("created")
+        except ValidationError as error:
+            outcomes.append("refused" if "national_id" in error.message_dict else repr(error))
+        except Exception as error:  # noqa: BLE001 (the test reports any other failure)
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["created"] + ["refused"] * 7
+    assert Patient.objects.count() == 1
