@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from openspine import audit
 from openspine.audit.services import diff, snapshot
@@ -17,9 +17,9 @@ from openspine.patients.signals import admission_recorded, contact_consent_withd
 # A unique key that lost a race with a concurrent save reaches the database as an IntegrityError;
 # the column in the error names the form field to blame (T-75).
 _UNIQUE_FIELDS = (
-    ("national_id", _lazy("A patient with this national ID number is already registered.")),
-    ("mrn", _lazy("A patient with this hospital number is already registered.")),
-    ("admission_number", _lazy("An admission with this admission number is already registered.")),
+    ("national_id", gettext_lazy("A patient with this national ID number is already registered.")),
+    ("mrn", gettext_lazy("A patient with this hospital number is already registered.")),
+    ("admission_number", gettext_lazy("An admission with this admission number is already registered.")),
 )
 
 
