@@ -14,7 +14,9 @@ def get_follow_up_for(user, public_id, *, action: str = "view") -> FollowUp:
     check_capability(user, ACTION_CAPABILITY[action], target=str(public_id))
     follow_up = (
         FollowUp.objects.visible_to(user)
-        .select_related("patient", "operation__primary_surgeon", "operation__diagnosis")
+        .select_related(
+            "patient", "operation__primary_surgeon", "operation__diagnosis", "admission", "diagnosis"
+        )
         .filter(public_id=public_id)
         .first()
     )

@@ -1,6 +1,8 @@
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 
 class FollowUpState(models.TextChoices):
@@ -81,3 +83,22 @@ class SeriesCloseReason(models.TextChoices):
     REOPERATION = "reoperation", _("Reoperation")
     COMPLETED = "completed", _("All timepoints finished")
     CANCELLED = "cancelled", _("Follow-up cancelled")
+
+
+BASELINE_LABEL = "baseline"
+_MONTHS_LABEL = re.compile(r"^(\d{1,3})m$")
+
+
+def timepoint_label(label: str) -> str:
+    """Return the display name of a stored timepoint label: ``baseline`` → Baseline, ``12m`` → 12 months.
+
+    The stored label stays the short, stable key (protocols, filters and exports use it); labels
+    of another shape are shown as stored.
+    """
+    if label == BASELINE_LABEL:
+        return str(pgettext_lazy("timepoint", "Baseline"))
+    match = _MONTHS_LABEL.match(label or "")
+    if match:
+        months = int(match.group(1))
+        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+    return label

@@ -45,6 +45,7 @@ from openspine.proms.models import (
     QuestionnaireResponse,
 )
 from openspine.proms.services import schedule_follow_ups
+from openspine.surgery.choices import OperationStatus
 
 # Share of patients answering at each timepoint (falls with time, as registries report).
 RESPONSE_RATE = {"baseline": 0.92, "3m": 0.8, "12m": 0.68, "24m": 0.52}
@@ -318,9 +319,10 @@ def _cancel_for_deceased(plan: Plan, today: date) -> None:
 def seed_follow_up_history(rng, operations, *, today: date) -> int:
     """Give ``operations`` (signed) their follow-up history up to ``today``; return the follow-up count.
 
-    Schedules missing series first (idempotent), then plays each follow-up whose window has opened:
-    answered (self, phone or clinic), chased with invitations, reminders and phone tasks, missed
-    after its window, or left open when its window includes today. Only follow-ups still
+    Schedules missing series of signed operations first (idempotent; each adopts the baseline its
+    admission opened, due from admission to the operation day), then plays each follow-up whose
+    window has opened: answered (self, phone or clinic), chased with invitations, reminders and
+    phone tasks, missed after its window, or left open when its window includes today. Only follow-ups still
     ``scheduled`` are touched, so running it twice changes nothing the second time. The counts of
     what was written go to the audit event ``proms.history.seeded``.
     """
@@ -329,7 +331,8 @@ def seed_follow_up_history(rng, operations, *, today: date) -> int:
         FollowUpSeries.objects.filter(operation__in=operations).values_list("operation_id", flat=True)
     )
     for operation in operations:
-        if operation.pk not in have_series:
+        # Drafts get no series (as in the app); their stay's baseline waits for the signature.
+        if operation.pk not in have_series and operation.status == OperationStatus.SIGNED:
             schedule_follow_ups(operation, actor=None)
     follow_ups = list(
         FollowUp.objects.filter(operation__in=operations, state=S.SCHEDULED)

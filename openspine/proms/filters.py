@@ -2,10 +2,12 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from openspine.patients.choices import DiseaseArea
+from openspine.proms.choices import timepoint_label
 from openspine.proms.metrics import timepoint_sort_key
 from openspine.proms.models import FollowUp, Timepoint
 
@@ -33,7 +35,7 @@ class WorklistFilter(forms.Form):
         labels = sorted(set(Timepoint.objects.values_list("label", flat=True)), key=timepoint_sort_key)
         self._set("surgeon", [(u.username, str(u)) for u in surgeons])
         self._set("disease_area", list(DiseaseArea.choices))
-        self._set("timepoint", [(label, label) for label in labels])
+        self._set("timepoint", [(label, timepoint_label(label)) for label in labels])
 
     def _set(self, name, choices):
         field = self.fields[name]
@@ -46,7 +48,11 @@ class WorklistFilter(forms.Form):
         if data.get("surgeon"):
             queryset = queryset.filter(operation__primary_surgeon__username=data["surgeon"])
         if data.get("disease_area"):
-            queryset = queryset.filter(operation__diagnosis__disease_area=data["disease_area"])
+            area = data["disease_area"]
+            queryset = queryset.filter(
+                Q(operation__diagnosis__disease_area=area)
+                | Q(operation__isnull=True, diagnosis__disease_area=area)
+            )
         if data.get("timepoint"):
             queryset = queryset.filter(timepoint=data["timepoint"])
         return queryset

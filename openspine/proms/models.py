@@ -126,6 +126,12 @@ class Timepoint(models.Model):
     def __str__(self):
         return self.label
 
+    @property
+    def display_label(self) -> str:
+        from openspine.proms.choices import timepoint_label
+
+        return timepoint_label(self.label)
+
     def clean(self):
         if not self.is_baseline and not (self.window_start_days <= self.offset_days <= self.window_end_days):
             raise ValidationError(
@@ -199,7 +205,10 @@ class FollowUpQuerySet(models.QuerySet):
 class FollowUp(ClinicalRecord):
     """One questionnaire episode of a patient at one timepoint after an operation.
 
-    It moves scheduled → due → invited → opened → completed (or missed / cancelled); only
+    The pre-operative baseline exists before its operation: it is opened at admission (``admission``
+    and ``diagnosis`` set, no operation or series yet) and adopted into the operation's series when
+    the operation is signed (see :mod:`openspine.proms.baseline`). It moves scheduled → due →
+    invited → opened → completed (or missed / cancelled); only
     :func:`openspine.proms.transitions.move` changes ``state``, and it records every move.
     """
 
@@ -207,10 +216,39 @@ class FollowUp(ClinicalRecord):
         "patients.Patient", verbose_name=_("patient"), on_delete=models.PROTECT, related_name="follow_ups"
     )
     operation = models.ForeignKey(
-        "surgery.Operation", verbose_name=_("operation"), on_delete=models.PROTECT, related_name="follow_ups"
+        "surgery.Operation",
+        verbose_name=_("operation"),
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        null=True,
+        blank=True,
+        help_text=_("Empty for a pre-operative baseline until its operation is signed."),
     )
     series = models.ForeignKey(
-        FollowUpSeries, verbose_name=_("series"), on_delete=models.PROTECT, related_name="follow_ups"
+        FollowUpSeries,
+        verbose_name=_("series"),
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        null=True,
+        blank=True,
+    )
+    admission = models.ForeignKey(
+        "patients.Admission",
+        verbose_name=_("admission"),
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        null=True,
+        blank=True,
+        help_text=_("The stay whose pre-operative baseline this is (baselines opened at admission only)."),
+    )
+    diagnosis = models.ForeignKey(
+        "patients.Diagnosis",
+        verbose_name=_("diagnosis"),
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        null=True,
+        blank=True,
+        help_text=_("The diagnosis whose protocol opened a pre-operative baseline."),
     )
     protocol_version = models.ForeignKey(
         ProtocolVersion, verbose_name=_("protocol version"), on_delete=models.PROTECT, related_name="+"
@@ -249,6 +287,16 @@ class FollowUp(ClinicalRecord):
         verbose_name_plural = _("follow-ups")
         constraints = [
             models.UniqueConstraint(fields=["series", "timepoint"], name="follow_up_unique_timepoint"),
+            models.UniqueConstraint(
+                fields=["admission"],
+                condition=Q(is_baseline=True),
+                name="follow_up_one_baseline_per_admission",
+            ),
+            models.CheckConstraint(
+                condition=Q(operation__isnull=False, series__isnull=False)
+                | Q(operation__isnull=True, series__isnull=True, admission__isnull=False, is_baseline=True),
+                name="follow_up_anchored",
+            ),
             models.CheckConstraint(
                 condition=Q(window_closes_on__gte=models.F("window_opens_on")),
                 name="follow_up_window_ordered",
@@ -261,6 +309,18 @@ class FollowUp(ClinicalRecord):
 
     def __str__(self):
         return f"{self.timepoint} {self.due_on}"
+
+    @property
+    def timepoint_label(self) -> str:
+        from openspine.proms.choices import timepoint_label
+
+        return timepoint_label(self.timepoint)
+
+    @property
+    def disease_area_display(self) -> str:
+        """The disease area of the operation, or of the diagnosis before the operation."""
+        source = self.operation.diagnosis if self.operation_id else self.diagnosis
+        return source.get_disease_area_display() if source else ""
 
     @property
     def all_codes(self) -> list[str]:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from openspine.proms import messaging
+from openspine.proms.baseline import baseline_closes_on
 from openspine.proms.choices import (
     PENDING_STATES,
     CancelReason,
@@ -99,6 +100,31 @@ def cancel_for_withdrawn_consent(today: date) -> int:
     )
     patients = {fu.patient for fu in rows.select_related("patient")}
     return sum(cancel_follow_ups(p, reason=CancelReason.CONSENT_WITHDRAWN, actor=None) for p in patients)
+
+
+@register("baseline_windows")
+def close_baseline_windows(today: date) -> int:
+    """End each open pre-operative baseline's window on its operation day once one is recorded.
+
+    Before the operation is signed, the window of a baseline opened at admission ends at discharge
+    or after :data:`~openspine.proms.baseline.BASELINE_MAX_DAYS`; a recorded operation (signed or
+    not) ends it on the operation day, and a discharge recorded later ends it then. Runs before
+    ``missed`` so that a closed window is marked missed in the same run.
+    """
+    rows = (
+        FollowUp.objects.pending()
+        .filter(is_baseline=True, series__isnull=True)
+        .select_related("admission")
+        .annotate(operated_on=Min("admission__operations__performed_on"))
+    )
+    changed = 0
+    for follow_up in rows:
+        closes = baseline_closes_on(follow_up.admission, operated_on=follow_up.operated_on)
+        if closes != follow_up.window_closes_on:
+            changed += FollowUp.objects.filter(pk=follow_up.pk, series__isnull=True).update(
+                window_closes_on=closes, updated_at=timezone.now()
+            )
+    return changed
 
 
 @register("missed")

@@ -149,10 +149,14 @@ def follow_up_dates(timepoint: Timepoint, operation) -> tuple[date, date, date]:
 def schedule_follow_ups(operation, *, actor) -> FollowUpSeries | None:
     """Create the follow-up series of a signed ``operation`` under its protocol's current version.
 
+    The pre-operative baseline opened at admission (:mod:`openspine.proms.baseline`) is adopted,
+    its window now closing on the operation day; a baseline is created only if there is none.
     Idempotent (a re-signed operation keeps its series). A later operation in the same disease area,
     or a revision, closes the patient's open series and cancels its pending follow-ups. Nothing is
     scheduled for a patient who has died. States start at ``scheduled``; ``run_periodic`` opens them.
     """
+    from openspine.proms.baseline import adopt_baseline
+
     existing = FollowUpSeries.objects.filter(operation=operation).first()
     if existing is not None:
         return existing
@@ -172,15 +176,17 @@ def schedule_follow_ups(operation, *, actor) -> FollowUpSeries | None:
         protocol_version=version,
         contact_consent_at_start=patient.contact_consent,
     )
+    adopted = None
     for timepoint in version.timepoints.all():
+        if timepoint.is_baseline and adopted is None:
+            adopted = adopt_baseline(series, operation, timepoint)
+            if adopted is not None:
+                continue  # the baseline opened at admission joins the series
         _create_follow_up(series, timepoint, operation)
-    audit.record(
-        actor,
-        "proms.followupseries.created",
-        series,
-        after={"protocol": str(protocol), "version": version.number},
-        patient=patient,
-    )
+    after = {"protocol": str(protocol), "version": version.number}
+    if adopted is not None:
+        after["adopted_baseline"] = str(adopted.public_id)
+    audit.record(actor, "proms.followupseries.created", series, after=after, patient=patient)
     return series
 
 

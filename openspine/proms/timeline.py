@@ -68,7 +68,7 @@ def follow_ups(patient) -> Iterable[timeline.Entry]:
         yield timeline.Entry(
             day,
             "follow_up",
-            _("Follow-up %(timepoint)s") % {"timepoint": fu.timepoint},
+            _("Follow-up %(timepoint)s") % {"timepoint": fu.timepoint_label},
             "proms/partials/entry_follow_up.html",
             fu,
             {"scores": _scores(fu, baselines)},

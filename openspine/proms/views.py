@@ -16,7 +16,7 @@ from openspine.patients.access import check_capability
 from openspine.patients.choices import DiseaseArea
 from openspine.proms import metrics, services, worklist
 from openspine.proms.access import get_follow_up_for
-from openspine.proms.choices import PENDING_STATES
+from openspine.proms.choices import PENDING_STATES, timepoint_label
 from openspine.proms.filters import WorklistFilter
 from openspine.proms.forms import (
     CancelFollowUpsForm,
@@ -170,7 +170,10 @@ def followup_dashboard(request):
     context = {
         "today": today,
         "overall": overall,
-        "chart": [{"label": r.key[0], "percent": r.percent, "eligible": r.eligible} for r in overall],
+        "chart": [
+            {"label": timepoint_label(r.key[0]), "percent": r.percent, "eligible": r.eligible}
+            for r in overall
+        ],
         "median_days": metrics.median_response_days(rows),
         "by_surgeon": metrics.pivot(rows, today, "surgeon"),
         "by_area": _labelled(metrics.pivot(rows, today, "disease_area"), areas),

@@ -9,7 +9,7 @@ SECTION_LIMIT = 100
 
 def with_counts(queryset):
     """Add what a worklist row shows: patient, surgeon, diagnosis, and the number of messages sent."""
-    related = ("patient", "operation__primary_surgeon", "operation__diagnosis", "phone_task")
+    related = ("patient", "operation__primary_surgeon", "operation__diagnosis", "diagnosis", "phone_task")
     return queryset.select_related(*related).annotate(
         sent_count=Count("messages", filter=Q(messages__status=MessageStatus.SENT))
     )
@@ -39,8 +39,12 @@ def sections(queryset, today) -> list[dict]:
 
 
 def dashboard_rows(queryset) -> list[dict]:
-    """Return plain rows for :mod:`openspine.proms.metrics`, one per follow-up."""
-    values = queryset.values(
+    """Return plain rows for :mod:`openspine.proms.metrics`, one per follow-up of an operation.
+
+    A baseline opened at admission counts once its operation is signed (it has no surgeon or month
+    of surgery before that, and a stay may end without surgery).
+    """
+    values = queryset.filter(operation__isnull=False).values(
         "timepoint",
         "state",
         "cancel_reason",

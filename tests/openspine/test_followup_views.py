@@ -232,7 +232,7 @@ def test_timeline_shows_scores_change_from_baseline_and_mcid(client_for, surgeon
     services.record_response(three, "eq_vas", {"vas": 80}, mode="self", language="zh-hans")
     page = client_for(surgeon).get(reverse("patients:patient_detail", args=[operation.patient.public_id]))
     body = page.content.decode()
-    assert "Follow-up 3m" in body
+    assert "Follow-up 3 months" in body
     assert "-44" in body  # ODI 46 -> 2
     assert "MCID reached" in body and "MCID unavailable for this instrument" in body
 
