@@ -16,12 +16,16 @@ from openspine.patients.schemas import (
     AdmissionPatch,
     DiagnosisIn,
     DiagnosisOut,
+    ErrorOut,
     PatientIn,
     PatientOut,
     PatientPatch,
 )
 
 router = Router(tags=["patients"])
+# Refusals every endpoint may answer (token check, openspine.core.api handlers), so the schema
+# documents them and clients and the fuzzer (T-69) know what to expect.
+ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 
 
 def _patch_data(payload) -> tuple[int, dict]:
@@ -29,7 +33,7 @@ def _patch_data(payload) -> tuple[int, dict]:
     return data.pop("version"), data
 
 
-@router.get("/", response=list[PatientOut])
+@router.get("/", response={200: list[PatientOut], **ERRORS})
 def list_patients(request, q: str = ""):
     """Search patients by hospital number, national ID, full phone, name or the phone's last four digits.
 
@@ -43,53 +47,53 @@ def list_patients(request, q: str = ""):
     return result
 
 
-@router.post("/", response={201: PatientOut})
+@router.post("/", response={201: PatientOut, **ERRORS})
 def create_patient(request, payload: PatientIn):
     check_capability(request.user, "patient.edit", target="api.patients.create")
     return 201, services.create_patient(actor=request.user, **payload.dict())
 
 
-@router.get("/{public_id}", response=PatientOut)
+@router.get("/{public_id}", response={200: PatientOut, **ERRORS})
 def get_patient(request, public_id: UUID):
     return get_patient_for(request.user, public_id)
 
 
-@router.patch("/{public_id}", response=PatientOut)
+@router.patch("/{public_id}", response={200: PatientOut, **ERRORS})
 def update_patient(request, public_id: UUID, payload: PatientPatch):
     patient = get_patient_for(request.user, public_id, action="edit")
     version, data = _patch_data(payload)
     return services.update_patient(patient, actor=request.user, expected_version=version, **data)
 
 
-@router.get("/{public_id}/admissions", response=list[AdmissionOut])
+@router.get("/{public_id}/admissions", response={200: list[AdmissionOut], **ERRORS})
 def list_admissions(request, public_id: UUID):
     return list(get_patient_for(request.user, public_id).admissions.all())
 
 
-@router.post("/{public_id}/admissions", response={201: AdmissionOut})
+@router.post("/{public_id}/admissions", response={201: AdmissionOut, **ERRORS})
 def create_admission(request, public_id: UUID, payload: AdmissionIn):
     patient = get_patient_for(request.user, public_id, action="edit")
     return 201, services.add_admission(patient, actor=request.user, **payload.dict())
 
 
-@router.get("/admissions/{public_id}", response=AdmissionOut)
+@router.get("/admissions/{public_id}", response={200: AdmissionOut, **ERRORS})
 def get_admission(request, public_id: UUID):
     return get_admission_for(request.user, public_id)
 
 
-@router.patch("/admissions/{public_id}", response=AdmissionOut)
+@router.patch("/admissions/{public_id}", response={200: AdmissionOut, **ERRORS})
 def update_admission(request, public_id: UUID, payload: AdmissionPatch):
     admission = get_admission_for(request.user, public_id, action="edit")
     version, data = _patch_data(payload)
     return services.update_admission(admission, actor=request.user, expected_version=version, **data)
 
 
-@router.get("/{public_id}/diagnoses", response=list[DiagnosisOut])
+@router.get("/{public_id}/diagnoses", response={200: list[DiagnosisOut], **ERRORS})
 def list_diagnoses(request, public_id: UUID):
     return list(get_patient_for(request.user, public_id).diagnoses.all())
 
 
-@router.post("/{public_id}/diagnoses", response={201: DiagnosisOut})
+@router.post("/{public_id}/diagnoses", response={201: DiagnosisOut, **ERRORS})
 def create_diagnosis(request, public_id: UUID, payload: DiagnosisIn):
     patient = get_patient_for(request.user, public_id, action="edit")
     data = payload.dict()

@@ -1,11 +1,19 @@
 """API schemas for patients, admissions and diagnoses: every field listed explicitly."""
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from ninja import Schema
 
 from openspine.core import levels
+
+
+class ErrorOut(Schema):
+    """A refusal: ``detail`` is a message, or a list of ``{"field", "message"}`` for invalid input."""
+
+    detail: Any
+    current_version: int | None = None
 
 
 class PatientOut(Schema):
