@@ -17,6 +17,7 @@ from openspine.accounts.models import Department, User
 from openspine.core import levels
 from openspine.core.validators import national_id_check_char
 from openspine.demo import casemix
+from openspine.demo import sci as sci_demo
 from openspine.patients import services as patients
 from openspine.surgery import services as surgery
 
@@ -275,7 +276,8 @@ def seed(*, seed: int = 2026, years: int = 3, per_year: int = 3000, today: date 
         staff = create_staff(fake_zh)
         operations = DemoBuilder(rng, fake_zh, fake_en, staff, today).run(years, per_year)
         followups = _follow_up_history(rng, operations, today)
-    return {"operations": len(operations), "follow_ups": followups}
+        exams = sci_demo.seed_exams(rng, operations, today=today)
+    return {"operations": len(operations), "follow_ups": followups, "isncsci_exams": exams}
 
 
 def _follow_up_history(rng, operations, today):

@@ -30,8 +30,8 @@ class Command(BaseCommand):
                     seed=options["seed"], years=options["years"], per_year=options["operations_per_year"]
                 )
             elapsed = time.monotonic() - started
-            created = f"Created {counts['operations']} operations and {counts['follow_ups']} follow-ups"
-            self.stdout.write(f"{created} in {elapsed:.0f} s.")
+            created = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
+            self.stdout.write(f"Created {created} in {elapsed:.0f} s.")
         self.stdout.write(f"Demo logins (password for all: {seed.DEMO_PASSWORD}):")
         for username, role in seed.PERSONAS:
             self.stdout.write(f"  {username:<13} {role}")
