@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 import spinescores
@@ -44,6 +45,7 @@ from openspine.proms.models import (
     PhoneTask,
     QuestionnaireResponse,
 )
+from openspine.proms.periodic import close_baseline_windows
 from openspine.proms.services import schedule_follow_ups
 from openspine.surgery.choices import OperationStatus
 
@@ -334,8 +336,13 @@ def seed_follow_up_history(rng, operations, *, today: date) -> int:
         # Drafts get no series (as in the app); their stay's baseline waits for the signature.
         if operation.pk not in have_series and operation.status == OperationStatus.SIGNED:
             schedule_follow_ups(operation, actor=None)
+    # Baselines of stays whose operation is still a draft end on the operation day, as run_periodic
+    # would have done; then they are played like the others.
+    close_baseline_windows(today)
+    draft_baselines = Q(series__isnull=True, admission__operations__in=operations)
     follow_ups = list(
-        FollowUp.objects.filter(operation__in=operations, state=S.SCHEDULED)
+        FollowUp.objects.filter(Q(operation__in=operations) | draft_baselines, state=S.SCHEDULED)
+        .distinct()
         .select_related("patient")
         .order_by("operation_id", "due_on")
     )
