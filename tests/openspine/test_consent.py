@@ -151,3 +151,22 @@ def test_outsider_cannot_record_consent_for_another_departments_patient(patient,
 def test_builders_patient_without_consent_has_no_record(surgeon):
     patient = builders.make_patient(actor=surgeon, contact_consent=False)
     assert not ConsentRecord.objects.filter(patient=patient).exists() and not patient.contact_consent
+
+
+@pytest.mark.req("T-33")
+def test_withdrawal_on_the_patient_page_revokes_the_questionnaire_link(patient, surgeon, coordinator, client):
+    from django.test import Client
+
+    from openspine.proms.models import QuestionnaireLink
+    from tests.openspine.test_portal_support import open_follow_up
+
+    _follow_up, token = open_follow_up(patient, actor=surgeon)
+    staff = Client()
+    staff.force_login(coordinator)
+    response = staff.post(
+        reverse("patients:consent_record", args=[patient.public_id]),
+        {"kind": "follow_up_contact", "channel": "phone"},
+    )
+    assert response.status_code == 302
+    assert not QuestionnaireLink.objects.filter(follow_up__patient=patient, revoked_at__isnull=True).exists()
+    assert client.get(reverse("portal:link_open", args=[token])).status_code == 410
