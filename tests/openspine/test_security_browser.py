@@ -358,3 +358,56 @@ def test_bandit_finds_no_string_built_sql_outside_reviewed_lines():
         if "noqa: S608" not in finding["code"] and "nosec" not in finding["code"]
     ]
     assert unreviewed == []
+
+
+# --- T-70 supply chain gates -------------------------------------------------------------------
+
+
+def _audit_gate(monkeypatch, capsys, report: dict | None, stderr: str = "") -> tuple[int, str]:
+    import importlib.util
+    import json
+    import subprocess
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "audit_dependencies.py"
+    spec = importlib.util.spec_from_file_location("audit_dependencies", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    stdout = json.dumps(report) if report is not None else "not json"
+    completed = subprocess.CompletedProcess([], 1 if report else 2, stdout=stdout, stderr=stderr)
+    monkeypatch.setattr(module.subprocess, "run", lambda *args, **kwargs: completed)
+    code = module.main()
+    return code, capsys.readouterr().out
+
+
+@pytest.mark.req("T-70")
+def test_dependency_gate_fails_on_a_known_vulnerability(monkeypatch, capsys):
+    report = {
+        "dependencies": [
+            {"name": "django", "version": "5.2.0", "vulns": [{"id": "PYSEC-2099-1"}]},
+            {"name": "ninja", "version": "1.0", "vulns": []},
+        ]
+    }
+    code, out = _audit_gate(monkeypatch, capsys, report)
+    assert code == 1 and "django 5.2.0" in out and "PYSEC-2099-1" in out
+
+
+@pytest.mark.req("T-70")
+def test_dependency_gate_skips_clearly_when_the_advisory_service_is_unreachable(monkeypatch, capsys):
+    report = {"dependencies": [{"name": "django", "skip_reason": "Dependency not found on PyPI"}]}
+    code, out = _audit_gate(monkeypatch, capsys, report)
+    assert code == 0 and "SKIPPED" in out
+    code, out = _audit_gate(monkeypatch, capsys, None, stderr="connection refused")
+    assert code == 0 and "SKIPPED" in out
+
+
+@pytest.mark.req("T-70")
+def test_bandit_finds_no_high_severity_issue():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bandit = Path(sys.executable).with_name("bandit")
+    command = [str(bandit), "-q", "-r", "openspine", "spinescores", "-lll", "-x", "*/migrations/*"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    assert result.returncode == 0, result.stdout[-2000:]
