@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 
 from openspine import audit
 from openspine.core import levels
@@ -50,7 +50,7 @@ def list_patients(request, q: str = ""):
 @router.post("/", response={201: PatientOut, **ERRORS})
 def create_patient(request, payload: PatientIn):
     check_capability(request.user, "patient.edit", target="api.patients.create")
-    return 201, services.create_patient(actor=request.user, **payload.dict())
+    return Status(201, services.create_patient(actor=request.user, **payload.dict()))
 
 
 @router.get("/{public_id}", response={200: PatientOut, **ERRORS})
@@ -73,7 +73,7 @@ def list_admissions(request, public_id: UUID):
 @router.post("/{public_id}/admissions", response={201: AdmissionOut, **ERRORS})
 def create_admission(request, public_id: UUID, payload: AdmissionIn):
     patient = get_patient_for(request.user, public_id, action="edit")
-    return 201, services.add_admission(patient, actor=request.user, **payload.dict())
+    return Status(201, services.add_admission(patient, actor=request.user, **payload.dict()))
 
 
 @router.get("/admissions/{public_id}", response={200: AdmissionOut, **ERRORS})
@@ -101,7 +101,7 @@ def create_diagnosis(request, public_id: UUID, payload: DiagnosisIn):
         data[name] = levels.parse(data[name], name) if data[name] else None
     if data["admission"]:
         data["admission"] = get_object_or_404(patient.admissions, public_id=data["admission"])
-    return 201, services.add_diagnosis(patient, actor=request.user, **data)
+    return Status(201, services.add_diagnosis(patient, actor=request.user, **data))
 
 
 __all__ = ["router"]

@@ -229,3 +229,39 @@ def test_researchers_and_teachers_never_see_identifiers(role, cast):
         if response.status_code == 200:
             reached.append(route.name)
     assert "patients:patient_detail" not in reached and "api:get_patient" not in reached
+
+
+@pytest.mark.req("T-22")
+def test_api_cannot_mass_assign_department_version_or_index_columns(cast):
+    surgeon, department, other_department = cast
+    token = ApiToken.issue(surgeon, "mass")[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(
+        "/api/patients/",
+        {
+            "mrn": "MASS0001",
+            "name": "批量赋值",
+            "sex": "female",
+            "birth_date": "1970-03-04",
+            "department": other_department.pk,
+            "department_id": other_department.pk,
+            "national_id_index": "0" * 64,
+            "version": 99,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code in (201, 422), response.content
+    from openspine.patients.models import Patient
+
+    created = Patient.objects.filter(mrn="MASS0001").first()
+    if created is not None:
+        assert created.department == department and created.version == 1
+        assert created.national_id_index == ""
+        patch = client.patch(
+            f"/api/patients/{created.public_id}",
+            {"version": 1, "department_id": other_department.pk, "phone_last4": "9999"},
+            content_type="application/json",
+        )
+        created.refresh_from_db()
+        assert patch.status_code in (200, 422) and created.department == department
+        assert created.phone_last4 == ""
