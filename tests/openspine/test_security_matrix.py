@@ -265,3 +265,15 @@ def test_api_cannot_mass_assign_department_version_or_index_columns(cast):
         created.refresh_from_db()
         assert patch.status_code in (200, 422) and created.department == department
         assert created.phone_last4 == ""
+
+
+@pytest.mark.req("T-19")
+def test_a_researcher_refused_an_identified_page_leaves_an_access_denied_event(
+    patient, researcher, client_for
+):
+    from openspine.audit.models import AuditEvent
+
+    response = client_for(researcher).get(f"/patients/{patient.public_id}/")
+    assert response.status_code == 403 and patient.name not in response.content.decode()
+    event = AuditEvent.objects.filter(action="access.denied", actor_id=researcher.pk).latest("id")
+    assert event.after["target"] == str(patient.public_id) and event.actor_role == "researcher"
