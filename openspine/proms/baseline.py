@@ -103,7 +103,8 @@ def schedule_baseline(admission, diagnosis, *, actor) -> FollowUp | None:
     Returns None when no baseline is opened (see the module docstring).
     """
     existing = (
-        FollowUp.objects.select_for_update()
+        # PostgreSQL cannot lock the nullable side of the join: lock the follow-up row only.
+        FollowUp.objects.select_for_update(of=("self",))
         .select_related("diagnosis")
         .filter(admission=admission, is_baseline=True)
         .first()
