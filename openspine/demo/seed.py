@@ -100,13 +100,15 @@ class DemoBuilder:
         self.areas = [a for a, _ in areas]
         self.area_weights = [spec["share"] for _, spec in areas]
 
-    def run(self, years: int, per_year: int) -> list:
+    def run(self, years: int, per_year: int, progress=None) -> list:
         operations = []
         total = years * per_year
         start = self.today - timedelta(days=365 * years)
         for n in range(total):
             day = start + timedelta(days=int((n + self.rng.random()) * (365 * years - 2) / total))
             operations.extend(self.one_patient(day))
+            if progress and (n + 1) % 500 == 0:
+                progress(n + 1, total)
         return operations
 
     def one_patient(self, op_day: date) -> list:
@@ -265,7 +267,9 @@ def _national_id(rng: random.Random, birth: date, male: bool) -> str:
     return first17 + national_id_check_char(first17)
 
 
-def seed(*, seed: int = 2026, years: int = 3, per_year: int = 3000, today: date | None = None) -> dict:
+def seed(
+    *, seed: int = 2026, years: int = 3, per_year: int = 3000, today: date | None = None, progress=None
+) -> dict:
     """Create the demo department; return counts. Refuses nothing: callers check ``already_seeded``."""
     today = today or timezone.localdate()
     rng = random.Random(seed)
@@ -274,7 +278,7 @@ def seed(*, seed: int = 2026, years: int = 3, per_year: int = 3000, today: date 
     fake_en.seed_instance(seed + 1)
     with transaction.atomic():
         staff = create_staff(fake_zh)
-        operations = DemoBuilder(rng, fake_zh, fake_en, staff, today).run(years, per_year)
+        operations = DemoBuilder(rng, fake_zh, fake_en, staff, today).run(years, per_year, progress)
         followups = _follow_up_history(rng, operations, today)
         exams = sci_demo.seed_exams(rng, operations, today=today)
     return {"operations": len(operations), "follow_ups": followups, "isncsci_exams": exams}

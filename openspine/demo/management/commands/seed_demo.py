@@ -27,7 +27,10 @@ class Command(BaseCommand):
             # Query logging (DEBUG) would keep every query in memory and slow the seed down.
             with override_settings(DEBUG=False):
                 counts = seed.seed(
-                    seed=options["seed"], years=options["years"], per_year=options["operations_per_year"]
+                    seed=options["seed"],
+                    years=options["years"],
+                    per_year=options["operations_per_year"],
+                    progress=lambda done, total: self.stdout.write(f"  {done} / {total} patients seeded"),
                 )
             elapsed = time.monotonic() - started
             created = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
