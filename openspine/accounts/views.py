@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -89,6 +90,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+def _safe_next(request) -> str:
+    """Return ``?next=`` only if it points back into this site (no open redirect), else the home page."""
+    target = request.GET.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    return target if target and allowed else settings.LOGIN_REDIRECT_URL
+
+
 @require_http_methods(["GET", "POST"])
 def mfa_verify(request):
     """Ask a signed-in staff member for the second factor before anything else (T-6, T-7)."""
@@ -102,7 +110,7 @@ def mfa_verify(request):
             request.session[mfa.SESSION_VERIFIED] = True
             lockout.reset(user)
             audit.record(user, "accounts.mfa.verified", user)
-            return redirect(request.GET.get("next") or settings.LOGIN_REDIRECT_URL)
+            return redirect(_safe_next(request))
         if lockout.is_locked(user):
             logout(request)
             return redirect(settings.LOGIN_URL)

@@ -66,7 +66,12 @@ def exam_create(request, public_id):
     check_capability(request.user, "sci.exam.edit", target=str(public_id))
     patient = get_patient_for(request.user, public_id, action="edit")
     initial = {"examined_on": timezone.localdate(), "context": ExamContext.ADMISSION}
-    form = ExamForm(request.POST or None, patient=patient, user=request.user, initial=initial)
+    form = ExamForm(
+        request.POST if request.method == "POST" else None,
+        patient=patient,
+        user=request.user,
+        initial=initial,
+    )
     return _worksheet(
         request,
         patient,
@@ -82,7 +87,9 @@ def exam_edit(request, public_id):
     record = get_exam_for(request.user, public_id, action="edit")
     if request.method == "GET":
         audit.record(request.user, "sci.exam.viewed", record)
-    form = ExamForm(request.POST or None, instance=record, patient=record.patient)
+    form = ExamForm(
+        request.POST if request.method == "POST" else None, instance=record, patient=record.patient
+    )
     return _worksheet(
         request,
         record.patient,

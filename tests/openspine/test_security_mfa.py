@@ -126,3 +126,15 @@ def test_backup_codes_work_once(surgeon):
 def test_api_tokens_are_not_affected_by_the_session_factor(client, surgeon):
     _token, raw = ApiToken.issue(surgeon, "script")
     assert client.get("/api/patients/", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+
+
+@pytest.mark.req("T-6")
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [("https://evil.example/phish", "/"), ("//evil.example", "/"), ("/patients/", "/patients/")],
+)
+def test_mfa_step_redirects_only_inside_the_site(surgeon, next_url, expected):
+    secret = with_device(surgeon)
+    client = password_login(surgeon)
+    response = client.post(f"{VERIFY}?next={next_url}", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302 and response["Location"] == expected
