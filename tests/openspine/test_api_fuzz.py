@@ -8,6 +8,8 @@ operation and role).
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -49,6 +51,17 @@ CHECKS = [
     checks.content_type_conformance,
     checks.ignored_auth,
 ]
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Do what Django's test client does: the WSGI app's request signals would otherwise close
+    the connection that holds the test's transaction (seen on PostgreSQL)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
