@@ -17,7 +17,7 @@ from openspine import audit
 from openspine.accounts.models import AccountLock
 from openspine.accounts.security_log import log_event
 
-PATHS = frozenset({"web", "admin", "api", "mfa", "reset", "questionnaire"})
+PATHS = frozenset({"web", "admin", "api", "mfa", "reset", "questionnaire", "sign"})
 
 
 def _key(user_or_key) -> str:

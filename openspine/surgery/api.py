@@ -11,7 +11,6 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from openspine import audit
 from openspine.accounts.choices import Role
 from openspine.accounts.models import User
 from openspine.core import levels
@@ -131,11 +130,12 @@ def update_operation(request, public_id: UUID, payload: OperationPatch):
 
 @router.post("/operations/{public_id}/sign", response=SignatureOut)
 def sign_operation(request, public_id: UUID, payload: SignIn):
-    """Sign the operation record; the body carries the signer's password (re-authentication)."""
+    """Sign the operation record; the body carries the signer's password and, when the signer has an
+    authenticator (or MFA is required), a current TOTP ``code`` (re-authentication, T-42)."""
     operation = get_operation_for(request.user, public_id, action="sign")
-    if not request.user.check_password(payload.password):
-        audit.record(request.user, "surgery.operation.sign_failed", operation, after={"reason": "password"})
-        raise ValidationError({"password": _("The password is not correct; the record was not signed.")})
+    errors = services.confirm_signer(operation, request.user, password=payload.password, code=payload.code)
+    if errors:
+        raise ValidationError(errors)
     return services.sign_operation(operation, actor=request.user)
 
 

@@ -241,6 +241,17 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Re-enter your password to confirm that you are the one signing."),
     )
+    code = forms.CharField(
+        label=_("Authenticator code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("The current 6-digit code from your authenticator app."),
+    )
+
+    def __init__(self, *args, needs_code: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["code"]
 
 
 class ComplicationForm(forms.ModelForm):

@@ -174,6 +174,7 @@ class OperationPatch(StrictSchema):
 
 class SignIn(StrictSchema):
     password: str
+    code: str = ""
 
 
 class ComplicationOut(Schema):

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openspine import audit
+from openspine.accounts import lockout, mfa
 from openspine.accounts.choices import Role
+from openspine.accounts.models import TotpDevice
 from openspine.accounts.roles import can
 from openspine.audit.services import diff, jsonable, snapshot
 from openspine.core.errors import DomainError
@@ -222,6 +224,29 @@ def verify_signature(signature: Signature) -> bool:
     return content_hash(signature.operation) == signature.content_hash
 
 
+def tampered_operations() -> list[Operation]:
+    """Return the operations whose content changed since their active signature (T-43).
+
+    Recomputes the hash of every operation with an active (not invalidated) signature. A change that
+    went through the services invalidates the signature first, so a mismatch means the record was
+    changed behind the application (raw SQL, a restore, a bulk update). Each one is audited.
+    """
+    signatures = (
+        Signature.objects.filter(invalidated_at__isnull=True).select_related("operation").order_by("pk")
+    )
+    tampered: dict[int, Operation] = {}
+    for signature in signatures.iterator():
+        if signature.operation_id not in tampered and not verify_signature(signature):
+            tampered[signature.operation_id] = signature.operation
+            audit.record(
+                None,
+                "surgery.operation.tamper_detected",
+                signature.operation,
+                after={"signature_id": signature.pk, "content_hash": signature.content_hash},
+            )
+    return list(tampered.values())
+
+
 def _summary(operation, procedures, team, implants) -> dict:
     data = snapshot(operation)
     data["procedures"] = list(procedures)
@@ -347,6 +372,59 @@ def _signing_meaning(operation: Operation, actor, meaning: str) -> str:
     if actor.pk != operation.primary_surgeon_id and actor.role != Role.DIRECTOR:
         raise DomainError(_("Only the primary surgeon or the director can sign this record."))
     return SignatureMeaning.AUTHOR
+
+
+def signing_needs_code(user) -> bool:
+    """Return True if signing needs a current authenticator code besides the password (T-42).
+
+    That is when the signer has an authenticator or MFA is required for everyone. Without either
+    (development, demo), the password alone confirms the signer, as before.
+    """
+    return mfa.required() or TotpDevice.objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def _use_signing_code(user, code: str) -> bool:
+    """Accept a current TOTP code once (a code already used, also to sign in, is refused)."""
+    device = TotpDevice.objects.select_for_update().filter(user=user).first()
+    if device is None:
+        return False
+    step = mfa.matching_step(device.secret, code, after_step=device.last_used_step)
+    if step is None:
+        return False
+    device.last_used_step = step
+    device.save(update_fields=["last_used_step"])
+    return True
+
+
+def confirm_signer(operation: Operation, user, *, password: str, code: str = "") -> dict[str, str]:
+    """Re-authenticate ``user`` before signing; return errors by field (empty when confirmed).
+
+    Every component is checked even inside a verified session (Part 11 11.200(a)(1)(i)): the password
+    and, when :func:`signing_needs_code`, a current TOTP code. A wrong password or code is audited as
+    ``surgery.operation.sign_failed`` and counts toward the account's shared lockout; a locked account
+    cannot sign. Not atomic on purpose: the failure must stay recorded.
+    """
+    has_device = TotpDevice.objects.filter(user=user).exists()
+    needs_code = has_device or mfa.required()
+    if lockout.is_locked(user):
+        reason, field = "locked", "password"
+        message = _("This account is locked after too many failed attempts; try again later.")
+    elif not user.check_password(password or ""):
+        reason, field = "password", "password"
+        message = _("The password is not correct; the record was not signed.")
+    elif needs_code and not has_device:
+        reason, field = "no_authenticator", "code"
+        message = _("Set up an authenticator app on your account before signing.")
+    elif needs_code and not _use_signing_code(user, code):
+        reason, field = "code", "code"
+        message = _("The code is not correct or was already used; the record was not signed.")
+    else:
+        return {}
+    if reason in ("password", "code"):
+        lockout.register_failure(user, path="sign")
+    audit.record(user, "surgery.operation.sign_failed", operation, after={"reason": reason})
+    return {field: message}
 
 
 @transaction.atomic

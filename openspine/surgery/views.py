@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openspine import audit
 from openspine.core.errors import ConflictError
 from openspine.core.forms import run_service
 from openspine.core.htmx import is_htmx_partial
@@ -105,16 +104,22 @@ def operation_detail(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 def operation_sign(request, public_id):
-    """Sign the record after re-entering the password; a wrong password is refused and audited."""
+    """Sign the record after re-entering the password (and a TOTP code when the signer has MFA).
+
+    A wrong password or code is refused, audited and counts toward the account's lockout.
+    """
     operation = get_operation_for(request.user, public_id, action="sign")
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST or None, needs_code=services.signing_needs_code(request.user))
     if request.method == "POST" and form.is_valid():
-        if not request.user.check_password(form.cleaned_data["password"]):
-            audit.record(
-                request.user, "surgery.operation.sign_failed", operation, after={"reason": "password"}
-            )
-            form.add_error("password", _("The password is not correct; the record was not signed."))
-        elif run_service(form, lambda: services.sign_operation(operation, actor=request.user)):
+        errors = services.confirm_signer(
+            operation,
+            request.user,
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data.get("code", ""),
+        )
+        for field, message in errors.items():
+            form.add_error(field if field in form.fields else None, message)
+        if not errors and run_service(form, lambda: services.sign_operation(operation, actor=request.user)):
             messages.success(request, _("Operation record signed."))
             return redirect("surgery:operation_detail", public_id=operation.public_id)
     context = {
