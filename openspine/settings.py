@@ -211,7 +211,8 @@ if PRODUCTION:
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
     if not FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured(
-            "OPENSPINE_FIELD_KEY (or OPENSPINE_FIELD_KEY_FILE) must hold the field encryption key in production."
+            "OPENSPINE_FIELD_KEY (or OPENSPINE_FIELD_KEY_FILE) must hold the field encryption key "
+            "in production."
         )
     DEBUG = False
     SESSION_COOKIE_SECURE = True

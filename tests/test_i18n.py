@@ -17,7 +17,8 @@ PY_CALL = re.compile(r"""\b(?:_|gettext|gettext_lazy|ngettext_lazy)\(\s*(["'])((
 TPL_TRANSLATE = re.compile(r"""{%\s*translate\s+(["'])((?:(?!\1).)*)\1""")
 TPL_BLOCK = re.compile(r"{%\s*blocktranslate(?P<args>[^%]*)%}(?P<body>.*?){%\s*endblocktranslate\s*%}", re.S)
 TPL_VAR = re.compile(r"{{\s*(\w+)\s*}}")
-SAME_IN_BOTH = {"OpenSpine", "Clavien-Dindo", "ASA I", "ASA II", "ASA III", "ASA IV", "ASA V", "ASA VI", "English", "简体中文"}
+SAME_IN_BOTH = {"OpenSpine", "Clavien-Dindo", "English", "简体中文"}
+SAME_IN_BOTH |= {f"ASA {grade}" for grade in ("I", "II", "III", "IV", "V", "VI")}
 
 
 def _python_strings():
