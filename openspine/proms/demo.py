@@ -280,7 +280,7 @@ def _update_follow_ups(follow_ups) -> None:
     # which takes minutes for tens of thousands of rows.
     fields = [FollowUp._meta.get_field(name) for name in UPDATED_FIELDS]
     assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {connection.ops.quote_name(FollowUp._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608  # nosec B608 (quoted names, values bound)
+    sql = f"UPDATE {connection.ops.quote_name(FollowUp._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608  # nosec B608
     rows = [
         [f.get_db_prep_save(getattr(fu, f.attname), connection) for f in fields] + [fu.pk]
         for fu in follow_ups
