@@ -102,6 +102,7 @@ def test_a_crash_after_the_gateway_accepted_never_sends_again(surgeon, run, monk
     assert len(messaging.outbox) == 1  # left in "sending": never retried automatically
 
 
+@pytest.mark.req("T-78")
 def test_a_gateway_failure_is_logged_and_retried_on_the_next_run(surgeon, run, monkeypatch):
     operation = signed_operation(surgeon)
 

@@ -129,6 +129,7 @@ def test_form_error_names_field_and_saves_nothing(client_for, surgeon, patient, 
     assert Operation.objects.count() == 0
 
 
+@pytest.mark.req("T-71")
 def test_bad_implant_row_saves_nothing(client_for, surgeon, patient, admission, diagnosis):
     data = _form_data(admission, diagnosis, surgeon, **{"implants-0-count": "0"})
     response = client_for(surgeon).post(reverse("surgery:operation_create", args=[patient.public_id]), data)
@@ -237,6 +238,7 @@ def test_patient_page_offers_record_operation_and_shows_it(
     assert reverse("surgery:operation_create", args=[patient.public_id]) not in html
 
 
+@pytest.mark.req("T-84")
 def test_patient_page_has_no_n_plus_one(
     client_for, surgeon, patient, admission, diagnosis, django_assert_max_num_queries
 ):

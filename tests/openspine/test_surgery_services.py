@@ -34,6 +34,7 @@ def test_create_operation_writes_rows_and_one_audit_event(patient, surgeon, resi
     assert {"kind": "cage", "count": 1, "manufacturer": "", "lot_number": "LOT-1"} in event.after["implants"]
 
 
+@pytest.mark.req("T-84")
 def test_create_operation_query_count_stays_lean(patient, surgeon, django_assert_max_num_queries):
     admission = builders.make_admission(patient, actor=surgeon)
     diagnosis = builders.make_diagnosis(patient, actor=surgeon)
