@@ -33,31 +33,26 @@ def get_patient_for(user, public_id, *, action: str = "view") -> Patient:
     return patient
 
 
-def get_admission_for(user, public_id, *, action: str = "view") -> Admission:
-    """Return the admission with ``public_id`` if ``user`` may ``action`` its patient."""
+def _get_patient_child(model, user, public_id, action: str):
+    """Load a record of one of the user's department's patients; audit a view, 404 otherwise."""
     check_capability(user, ACTION_CAPABILITY[action], target=str(public_id))
-    admission = (
-        Admission.objects.select_related("patient")
+    record = (
+        model.objects.select_related("patient")
         .filter(public_id=public_id, patient__department_id=user.department_id)
         .first()
     )
-    if admission is None:
+    if record is None:
         raise Http404
     if action == "view":
-        audit.record(user, "patients.admission.viewed", admission)
-    return admission
+        audit.record(user, f"patients.{model._meta.model_name}.viewed", record)
+    return record
+
+
+def get_admission_for(user, public_id, *, action: str = "view") -> Admission:
+    """Return the admission with ``public_id`` if ``user`` may ``action`` its patient."""
+    return _get_patient_child(Admission, user, public_id, action)
 
 
 def get_diagnosis_for(user, public_id, *, action: str = "view") -> Diagnosis:
     """Return the diagnosis with ``public_id`` if ``user`` may ``action`` its patient."""
-    check_capability(user, ACTION_CAPABILITY[action], target=str(public_id))
-    diagnosis = (
-        Diagnosis.objects.select_related("patient")
-        .filter(public_id=public_id, patient__department_id=user.department_id)
-        .first()
-    )
-    if diagnosis is None:
-        raise Http404
-    if action == "view":
-        audit.record(user, "patients.diagnosis.viewed", diagnosis)
-    return diagnosis
+    return _get_patient_child(Diagnosis, user, public_id, action)
