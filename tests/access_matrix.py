@@ -337,6 +337,7 @@ MATRIX: dict = {
     "api:get_patient": api_object(patch=True),
     "api:list_admissions": api_object(post=True),
     "api:get_admission": api_object(patch=True),
+    "api:get_diagnosis": api_object(patch=True),
     "api:list_diagnoses": api_object(post=True),
     "api:list_operations": api_list(post=True),
     "api:get_operation": api_object(patch=True),

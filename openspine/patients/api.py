@@ -8,7 +8,12 @@ from ninja import Router, Status
 from openspine import audit
 from openspine.core import levels
 from openspine.patients import services
-from openspine.patients.access import check_capability, get_admission_for, get_patient_for
+from openspine.patients.access import (
+    check_capability,
+    get_admission_for,
+    get_diagnosis_for,
+    get_patient_for,
+)
 from openspine.patients.models import Patient
 from openspine.patients.schemas import (
     AdmissionIn,
@@ -16,6 +21,7 @@ from openspine.patients.schemas import (
     AdmissionPatch,
     DiagnosisIn,
     DiagnosisOut,
+    DiagnosisPatch,
     ErrorOut,
     PatientIn,
     PatientOut,
@@ -102,6 +108,21 @@ def create_diagnosis(request, public_id: UUID, payload: DiagnosisIn):
     if data["admission"]:
         data["admission"] = get_object_or_404(patient.admissions, public_id=data["admission"])
     return Status(201, services.add_diagnosis(patient, actor=request.user, **data))
+
+
+@router.get("/diagnoses/{public_id}", response={200: DiagnosisOut, **ERRORS})
+def get_diagnosis(request, public_id: UUID):
+    return get_diagnosis_for(request.user, public_id)
+
+
+@router.patch("/diagnoses/{public_id}", response={200: DiagnosisOut, **ERRORS})
+def update_diagnosis(request, public_id: UUID, payload: DiagnosisPatch):
+    diagnosis = get_diagnosis_for(request.user, public_id, action="edit")
+    version, data = _patch_data(payload)
+    for name in ("level_from", "level_to"):
+        if name in data:
+            data[name] = levels.parse(data[name], name) if data[name] else None
+    return services.update_diagnosis(diagnosis, actor=request.user, expected_version=version, **data)
 
 
 __all__ = ["router"]

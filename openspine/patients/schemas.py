@@ -101,6 +101,17 @@ class DiagnosisOut(Schema):
         return levels.label(obj.level_to)
 
 
+class DiagnosisPatch(Schema):
+    version: int
+    disease_area: str | None = None
+    icd10: str | None = None
+    diagnosed_on: date | None = None
+    level_from: str | None = None
+    level_to: str | None = None
+    side: str | None = None
+    note: str | None = None
+
+
 class DiagnosisIn(Schema):
     disease_area: str
     icd10: str

@@ -134,3 +134,22 @@ def test_patient_form_error_names_field_and_saves_nothing(client_for, surgeon):
 def test_anonymous_is_redirected_to_login(client, patient):
     response = client.get(reverse("patients:patient_detail", args=[patient.public_id]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_api_corrects_a_diagnosis_with_its_version_and_audits_it(client, surgeon, patient):
+    from openspine.accounts.models import ApiToken
+
+    diagnosis = builders.make_diagnosis(patient, actor=surgeon)
+    raw = ApiToken.issue(surgeon, "t")[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    url = f"/api/patients/diagnoses/{diagnosis.public_id}"
+    body = '{"version": 1, "icd10": "M48.06", "level_from": "L3", "level_to": "L5"}'
+    response = client.patch(url, body, content_type="application/json", **headers)
+    assert response.status_code == 200 and response.json()["level_from"] == "L3"
+    diagnosis.refresh_from_db()
+    assert diagnosis.icd10 == "M48.06" and diagnosis.version == 2
+    assert AuditEvent.objects.filter(action="patients.diagnosis.updated").exists()
+    stale = client.patch(url, '{"version": 1, "note": "x"}', content_type="application/json", **headers)
+    assert stale.status_code == 409
+    bad = client.patch(url, '{"version": 2, "level_from": "L9"}', content_type="application/json", **headers)
+    assert bad.status_code == 422 and "level_from" in bad.content.decode()
