@@ -22,30 +22,33 @@ def check_capability(user, capability: str, *, target: str = "") -> None:
         raise PermissionDenied
 
 
+def load_for(user, queryset, public_id, *, capability: str, viewed: str = ""):
+    """Load one object of ``queryset`` (already limited to what ``user`` may know) by ``public_id``.
+
+    403 (audited) when the role lacks ``capability``; 404 when the object is not in ``queryset``;
+    records the ``viewed`` audit event when one is named. Every ``get_<model>_for`` is a thin call.
+    """
+    check_capability(user, capability, target=str(public_id))
+    obj = queryset.filter(public_id=public_id).first()
+    if obj is None:
+        raise Http404
+    if viewed:
+        audit.record(user, viewed, obj)
+    return obj
+
+
 def get_patient_for(user, public_id, *, action: str = "view") -> Patient:
     """Return the patient with ``public_id`` if ``user`` may ``action`` it."""
-    check_capability(user, ACTION_CAPABILITY[action], target=str(public_id))
-    patient = Patient.objects.visible_to(user).filter(public_id=public_id).first()
-    if patient is None:
-        raise Http404
-    if action == "view":
-        audit.record(user, "patients.patient.viewed", patient)
-    return patient
+    viewed = "patients.patient.viewed" if action == "view" else ""
+    queryset = Patient.objects.visible_to(user)
+    return load_for(user, queryset, public_id, capability=ACTION_CAPABILITY[action], viewed=viewed)
 
 
 def _get_patient_child(model, user, public_id, action: str):
-    """Load a record of one of the user's department's patients; audit a view, 404 otherwise."""
-    check_capability(user, ACTION_CAPABILITY[action], target=str(public_id))
-    record = (
-        model.objects.select_related("patient")
-        .filter(public_id=public_id, patient__department_id=user.department_id)
-        .first()
-    )
-    if record is None:
-        raise Http404
-    if action == "view":
-        audit.record(user, f"patients.{model._meta.model_name}.viewed", record)
-    return record
+    """Load a record of one of the user's department's patients."""
+    queryset = model.objects.select_related("patient").filter(patient__department_id=user.department_id)
+    viewed = f"patients.{model._meta.model_name}.viewed" if action == "view" else ""
+    return load_for(user, queryset, public_id, capability=ACTION_CAPABILITY[action], viewed=viewed)
 
 
 def get_admission_for(user, public_id, *, action: str = "view") -> Admission:

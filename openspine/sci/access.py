@@ -4,10 +4,7 @@
 do ``action``. A successful ``view`` records a ``viewed`` audit event; a refusal ``access.denied``.
 """
 
-from django.http import Http404
-
-from openspine import audit
-from openspine.patients.access import check_capability
+from openspine.patients.access import load_for
 from openspine.sci.models import IsncsciExam
 
 EXAM_CAPABILITY = {"view": "patient.view", "edit": "sci.exam.edit"}
@@ -15,15 +12,8 @@ EXAM_CAPABILITY = {"view": "patient.view", "edit": "sci.exam.edit"}
 
 def get_exam_for(user, public_id, *, action: str = "view") -> IsncsciExam:
     """Return the exam with ``public_id`` if ``user`` may ``action`` it."""
-    check_capability(user, EXAM_CAPABILITY[action], target=str(public_id))
-    exam = (
-        IsncsciExam.objects.visible_to(user)
-        .select_related("patient", "examiner", "admission", "operation")
-        .filter(public_id=public_id)
-        .first()
+    queryset = IsncsciExam.objects.visible_to(user).select_related(
+        "patient", "examiner", "admission", "operation"
     )
-    if exam is None:
-        raise Http404
-    if action == "view":
-        audit.record(user, "sci.exam.viewed", exam)
-    return exam
+    viewed = "sci.exam.viewed" if action == "view" else ""
+    return load_for(user, queryset, public_id, capability=EXAM_CAPABILITY[action], viewed=viewed)
