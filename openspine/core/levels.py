@@ -6,6 +6,8 @@ integers.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 LABELS = (
@@ -64,3 +66,17 @@ def check_range(level_from: int | None, level_to: int | None, *, required: bool 
                 % {"to": label(level_to), "from": label(level_from)}
             }
         )
+
+
+def range_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """Return the database backstops of a ``level_from``/``level_to`` range: known levels, ordered."""
+    return [
+        models.CheckConstraint(
+            condition=Q(level_from__isnull=True)
+            | Q(level_to__isnull=True)
+            | Q(level_to__gte=F("level_from")),
+            name=f"{prefix}_levels_ordered",
+        ),
+        models.CheckConstraint(condition=Q(level_from__lte=MAX_INDEX), name=f"{prefix}_level_from_valid"),
+        models.CheckConstraint(condition=Q(level_to__lte=MAX_INDEX), name=f"{prefix}_level_to_valid"),
+    ]

@@ -298,18 +298,7 @@ class Diagnosis(ClinicalRecord):
         verbose_name = _("diagnosis")
         verbose_name_plural = _("diagnoses")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(level_from__isnull=True)
-                | Q(level_to__isnull=True)
-                | Q(level_to__gte=F("level_from")),
-                name="diagnosis_levels_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(level_from__lte=levels.MAX_INDEX), name="diagnosis_level_from_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(level_to__lte=levels.MAX_INDEX), name="diagnosis_level_to_valid"
-            ),
+            *levels.range_constraints("diagnosis"),
         ]
 
     def __str__(self):

@@ -132,18 +132,7 @@ class Operation(ClinicalRecord):
             models.CheckConstraint(
                 condition=Q(ended_at__gt=F("started_at")), name="operation_ends_after_start"
             ),
-            models.CheckConstraint(
-                condition=Q(level_from__isnull=True)
-                | Q(level_to__isnull=True)
-                | Q(level_to__gte=F("level_from")),
-                name="operation_levels_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(level_from__lte=levels.MAX_INDEX), name="operation_level_from_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(level_to__lte=levels.MAX_INDEX), name="operation_level_to_valid"
-            ),
+            *levels.range_constraints("operation"),
             models.CheckConstraint(
                 condition=Q(asa_grade__gte=1, asa_grade__lte=6), name="operation_asa_valid"
             ),
