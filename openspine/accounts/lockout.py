@@ -16,6 +16,7 @@ from django.utils import timezone
 from openspine import audit
 from openspine.accounts.models import AccountLock
 from openspine.accounts.security_log import log_event
+from openspine.core import throttle
 
 PATHS = frozenset({"web", "admin", "api", "mfa", "reset", "questionnaire", "sign"})
 
@@ -73,31 +74,24 @@ def reset(user_or_key) -> None:
 
 
 # Per-address throttling is separate from the per-account counter (T-4): many failures from one
-# address slow that address down without locking the accounts it guessed at.
+# address slow that address down without locking the accounts it guessed at. The counts are in the
+# shared cache, per client address (behind a trusted proxy, the real client's).
 IP_FAILURE_LIMIT = 20
 IP_WINDOW_SECONDS = 10 * 60
 
 
-def ip_throttled(ip: str) -> bool:
-    """Return True while ``ip`` has had too many failed sign-ins in the current window."""
-    return bool(ip) and is_locked(f"ip:{ip}")
+def _address_key(address: str) -> str:
+    return f"signin:addr:{address}"
 
 
-@transaction.atomic
-def register_ip_failure(ip: str) -> None:
-    """Count one failed sign-in from ``ip``; throttle the address at the limit (no audit event)."""
-    if not ip:
-        return
-    now = timezone.now()
-    lock, _created = AccountLock.objects.select_for_update().get_or_create(key=f"ip:{ip}")
-    window_over = lock.last_failure_at is not None and now - lock.last_failure_at > timedelta(
-        seconds=IP_WINDOW_SECONDS
-    )
-    if window_over or (lock.locked_until is not None and lock.locked_until <= now):
-        lock.failures, lock.locked_until = 0, None
-    lock.failures += 1
-    lock.last_failure_at, lock.last_path = now, "web"
-    if lock.locked_until is None and lock.failures >= IP_FAILURE_LIMIT:
-        lock.locked_until = now + timedelta(seconds=IP_WINDOW_SECONDS)
-        log_event("accounts.login.ip_throttled", failures=lock.failures)
-    lock.save()
+def address_throttled(address: str) -> bool:
+    """Return True while ``address`` has had too many failed sign-ins in the current window."""
+    return throttle.blocked(_address_key(address), IP_FAILURE_LIMIT)
+
+
+def register_address_failure(address: str) -> None:
+    """Count one failed sign-in from ``address``; throttle the address at the limit (no audit event)."""
+    if throttle.hit(_address_key(address), IP_FAILURE_LIMIT, IP_WINDOW_SECONDS) and (
+        throttle.count(_address_key(address)) == IP_FAILURE_LIMIT
+    ):
+        log_event("accounts.login.ip_throttled", failures=IP_FAILURE_LIMIT)

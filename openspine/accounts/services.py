@@ -12,6 +12,7 @@ from openspine.accounts import lockout
 from openspine.accounts.choices import Role
 from openspine.accounts.models import User, UserSession
 from openspine.accounts.security_log import log_event
+from openspine.core import context
 from openspine.core.errors import DomainError
 
 
@@ -28,7 +29,7 @@ def record_session(user, request) -> UserSession:
         session_key=request.session.session_key,
         defaults={
             "user": user,
-            "ip": getattr(request, "META", {}).get("REMOTE_ADDR", "")[:45],
+            "ip": (context.current().ip or getattr(request, "META", {}).get("REMOTE_ADDR", ""))[:45],
             "user_agent": getattr(request, "META", {}).get("HTTP_USER_AGENT", "")[:200],
             "last_seen_at": timezone.now(),
         },
