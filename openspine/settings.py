@@ -219,9 +219,13 @@ EMAIL_BACKEND = os.environ.get(
     f"django.core.mail.backends.{'smtp' if PRODUCTION else 'console'}.EmailBackend",
 )
 
-# Lockout (security.md decision 1): one counter for every login path.
+# Lockout (security.md decision 1): one counter for every login path, kept per (account, client
+# address) so that nobody can lock a colleague out from afar. Failures from all addresses together
+# lock the account everywhere, and alert the security administrator, at a far higher limit.
 LOCKOUT_FAILURE_LIMIT = envint("OPENSPINE_LOCKOUT_FAILURES", "5")
 LOCKOUT_COOLOFF_SECONDS = envint("OPENSPINE_LOCKOUT_COOLOFF_SECONDS", str(30 * 60))
+LOCKOUT_ACCOUNT_FAILURE_LIMIT = envint("OPENSPINE_LOCKOUT_ACCOUNT_FAILURES", "50")
+LOCKOUT_ACCOUNT_WINDOW_SECONDS = envint("OPENSPINE_LOCKOUT_ACCOUNT_WINDOW_SECONDS", str(24 * 3600))
 
 # Field encryption keys come from the environment or a key file, never from the database.
 FIELD_ENCRYPTION_KEY = envsecret("OPENSPINE_FIELD_KEY", "")

@@ -114,8 +114,8 @@ def set_user_active(user: User, active: bool, *, actor, reason: str = "") -> Use
 
 @transaction.atomic
 def unlock_user(user: User, *, actor, reason: str = "") -> User:
-    """Clear the failed sign-in counter of ``user`` before the cool-off ends (audited)."""
-    lockout.reset(user)
+    """Clear every failed sign-in counter of ``user`` before the cool-off ends (audited)."""
+    lockout.clear(user)
     audit.record(actor, "accounts.user.unlocked", user, reason=reason)
     log_event("accounts.user.unlocked", user=actor, target_user_id=user.pk)
     return user

@@ -22,6 +22,7 @@ from openspine.accounts.forms import MfaEnrolForm, MfaVerifyForm
 from openspine.accounts.models import UserSession
 from openspine.accounts.roles import can
 from openspine.accounts.security_log import log_event
+from openspine.core import context
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -63,12 +64,19 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Set a new password from a single-use, one-hour link; bad links count toward lockout (T-3, T-10)."""
+    """Set a new password from a single-use, one-hour link (T-10).
+
+    A locked account's links do not work (T-3). A bad link is not a guess at the account's secret:
+    it never counts against the account (anyone could send five and lock it), only against the
+    client address, whose links all stop working for a while once it has sent too many.
+    """
 
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def get_user(self, uidb64):
+        if lockout.reset_link_throttled(context.current().ip):
+            return None
         user = super().get_user(uidb64)
         if user is not None and lockout.is_locked(user):
             return None
@@ -77,8 +85,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     @method_decorator(login_not_required)
     def dispatch(self, *args, **kwargs):
         response = super().dispatch(*args, **kwargs)
-        if self.user is not None and not self.validlink:
-            lockout.register_failure(self.user, path="reset")
+        if not self.validlink:
+            lockout.register_reset_link_failure(context.current().ip)
         return response
 
     def form_valid(self, form):
