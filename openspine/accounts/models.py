@@ -95,8 +95,13 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API; only its hash is stored and it can be revoked."""
+    """A bearer token for the JSON API; only its hash is stored and it can be revoked.
 
+    Issue tokens with :func:`openspine.accounts.services.issue_api_token`, which applies the second
+    factor; :meth:`issue` only creates the row.
+    """
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )

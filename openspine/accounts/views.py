@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
@@ -18,11 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openspine import audit
 from openspine.accounts import lockout, mfa, services
-from openspine.accounts.forms import MfaEnrolForm, MfaVerifyForm
-from openspine.accounts.models import UserSession
+from openspine.accounts.forms import ApiTokenForm, MfaEnrolForm, MfaVerifyForm
+from openspine.accounts.models import ApiToken, UserSession
 from openspine.accounts.roles import can
 from openspine.accounts.security_log import log_event
 from openspine.core import context
+from openspine.core.forms import run_service
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -160,6 +161,45 @@ def _enrol(request, form, secret):
     request.session[mfa.SESSION_VERIFIED] = True
     lockout.reset(user)
     return codes
+
+
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    """List one's own API tokens and issue one; the raw token is shown once (T-6: MFA governs it)."""
+    user = request.user
+    require_capability(user, "api.use")
+    session_verified = mfa.is_verified(request)
+    needs_code = mfa.governs(user) and not session_verified
+    form = ApiTokenForm(request.POST or None, needs_code=needs_code)
+    raw_token = None
+    if request.method == "POST" and form.is_valid():
+        issued = run_service(form, lambda: _issue_token(user, form.cleaned_data, session_verified))
+        if issued is not None:
+            raw_token = issued[1]
+            form = ApiTokenForm(needs_code=needs_code)
+    context = {"tokens": ApiToken.objects.filter(user=user), "form": form, "raw_token": raw_token}
+    return render(request, "accounts/token_list.html", context)
+
+
+def _issue_token(user, data, session_verified):
+    code = data.get("code", "")
+    try:
+        return services.issue_api_token(
+            user, data["name"], actor=user, code=code, mfa_verified=session_verified
+        )
+    except mfa.SecondFactorRefused as refusal:
+        raise ValidationError({"code": str(refusal)})
+
+
+@require_POST
+def token_revoke(request, public_id):
+    """Revoke one of one's own API tokens."""
+    token = ApiToken.objects.filter(user=request.user, public_id=public_id).first()
+    if token is None:
+        raise Http404
+    services.revoke_api_token(token, actor=request.user)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:token_list")
 
 
 def session_list(request):
