@@ -7,7 +7,7 @@ cache per client address and per token (a prefix of its hash; the cache table ca
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
@@ -101,4 +101,4 @@ def issue_token(request, payload: TokenRequest):
     except mfa.SecondFactorRefused:
         raise refused
     lockout.reset(user)
-    return 201, {"token": raw, "name": token.name, "created_at": token.created_at}
+    return Status(201, {"token": raw, "name": token.name, "created_at": token.created_at})
