@@ -44,7 +44,7 @@ def _user(user_or_key):
 
 
 def _address(address: str | None) -> str:
-    return context.current().ip if address is None else address
+    return (context.current().ip if address is None else address)[:45]  # the column's width
 
 
 def is_locked(user_or_key, *, address: str | None = None) -> bool:

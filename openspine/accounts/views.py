@@ -177,8 +177,8 @@ def token_list(request):
         if issued is not None:
             raw_token = issued[1]
             form = ApiTokenForm(needs_code=needs_code)
-    context = {"tokens": ApiToken.objects.filter(user=user), "form": form, "raw_token": raw_token}
-    return render(request, "accounts/token_list.html", context)
+    page = {"tokens": ApiToken.objects.filter(user=user), "form": form, "raw_token": raw_token}
+    return render(request, "accounts/token_list.html", page)
 
 
 def _issue_token(user, data, session_verified):
