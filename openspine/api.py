@@ -12,6 +12,7 @@ api = NinjaAPI(
     urls_namespace="api",
     description="Spine registry API. Authenticate with `Authorization: Bearer <token>`.",
 )
+api.add_router("/accounts", "openspine.accounts.api.router")
 api.add_router("/patients", "openspine.patients.api.router")
 api.add_router("/surgery", "openspine.surgery.api.router")
 api.add_router("/sci", "openspine.sci.api.router")

@@ -5,6 +5,7 @@ configuration. ``OPENSPINE_ENV=production`` refuses to start without a real secr
 hosts and PostgreSQL, and turns on the deployment hardening that ``check --deploy`` looks for.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -119,6 +120,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_from_url(url: str) -> dict:
+    """Return the default cache: the database table unless OPENSPINE_CACHE_URL names a Redis server.
+
+    Throttle counts must be shared by every worker process (a per-process memory cache lets each
+    worker count on its own), so the default needs nothing but the database, whose table
+    ``migrate`` creates. ``redis://`` and ``rediss://`` use Django's built-in Redis backend; that
+    needs the ``redis`` package, which a site that wants Redis installs itself.
+    """
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "openspine_cache"}
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        "OPENSPINE_CACHE_URL must be empty (the database cache) or start with redis:// or rediss://."
+    )
+
+
+CACHES = {"default": cache_from_url(os.environ.get("OPENSPINE_CACHE_URL", ""))}
+
+
+def trusted_proxies(value: str) -> list[str]:
+    """Parse OPENSPINE_TRUSTED_PROXIES: a comma list of the addresses or networks of our own proxies."""
+    proxies = [item.strip() for item in value.split(",") if item.strip()]
+    for item in proxies:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"OPENSPINE_TRUSTED_PROXIES: {item!r} is not an IP address or network (e.g. 10.0.0.5 or "
+                "10.0.0.0/24)."
+            )
+    return proxies
+
+
+# X-Forwarded-For is read only from these peers, and the client is the right-most hop that is not one
+# of them (see openspine.core.middleware). Empty: every request's client is its REMOTE_ADDR.
+TRUSTED_PROXIES = trusted_proxies(os.environ.get("OPENSPINE_TRUSTED_PROXIES", ""))
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -179,9 +219,13 @@ EMAIL_BACKEND = os.environ.get(
     f"django.core.mail.backends.{'smtp' if PRODUCTION else 'console'}.EmailBackend",
 )
 
-# Lockout (security.md decision 1): one counter for every login path.
+# Lockout (security.md decision 1): one counter for every login path, kept per (account, client
+# address) so that nobody can lock a colleague out from afar. Failures from all addresses together
+# lock the account everywhere, and alert the security administrator, at a far higher limit.
 LOCKOUT_FAILURE_LIMIT = envint("OPENSPINE_LOCKOUT_FAILURES", "5")
 LOCKOUT_COOLOFF_SECONDS = envint("OPENSPINE_LOCKOUT_COOLOFF_SECONDS", str(30 * 60))
+LOCKOUT_ACCOUNT_FAILURE_LIMIT = envint("OPENSPINE_LOCKOUT_ACCOUNT_FAILURES", "50")
+LOCKOUT_ACCOUNT_WINDOW_SECONDS = envint("OPENSPINE_LOCKOUT_ACCOUNT_WINDOW_SECONDS", str(24 * 3600))
 
 # Field encryption keys come from the environment or a key file, never from the database.
 FIELD_ENCRYPTION_KEY = envsecret("OPENSPINE_FIELD_KEY", "")

@@ -273,6 +273,12 @@ MATRIX: dict = {
     "accounts:mfa_verify": signed_in_page(302, 302),  # MFA off in tests: nothing to verify
     "accounts:mfa_enrol": signed_in_page(),
     "accounts:session_list": signed_in_page(),
+    # Own API tokens: for roles with api.use; revoking someone else's (or nobody's) token is 404.
+    "accounts:token_list": {
+        "GET": _login_page(clinical=200, outsider=200),
+        "POST": _login_page(clinical=200, outsider=200),
+    },
+    "accounts:token_revoke": {"GET": row(405, anonymous=302), "POST": row(404, anonymous=302)},
     # Another user's session: nobody may end it from their own session page.
     "accounts:session_end": {"GET": row(405, anonymous=302), "POST": row(404, anonymous=302)},
     "accounts:staff_list": {"GET": _login_page(secadmin=200), "POST": row(405, anonymous=302)},
@@ -333,6 +339,8 @@ MATRIX: dict = {
     "api:api-root": {"GET": row(404), "POST": row(404), "PATCH": row(404)},
     "api:openapi-json": {method: row(200, anonymous=302) for method in ("GET", "POST", "PATCH")},
     "api:openapi-view": {method: row(200, anonymous=302) for method in ("GET", "POST", "PATCH")},
+    # The password grant needs no token; an empty body fails its schema.
+    "api:issue_token": {"GET": row(405), "POST": row(422), "PATCH": row(405)},
     "api:list_patients": api_list(post=True),
     "api:get_patient": api_object(patch=True),
     "api:list_admissions": api_object(post=True),

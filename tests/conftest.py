@@ -7,10 +7,22 @@ spine department's patients exist.
 """
 
 import pytest
+from django.core.cache import caches
 
 from tests import builders
 
 PASSWORD = builders.PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _throttles_start_empty(request, django_db_blocker):
+    """Clear the shared cache after a test that committed its writes: its table outlives ``flush``."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    if committed or {"transactional_db", "live_server"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            caches["default"].clear()
 
 
 @pytest.fixture

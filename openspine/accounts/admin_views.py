@@ -4,6 +4,7 @@
 security administrator sees no patient data and the system administrator neither page.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -32,7 +33,13 @@ def staff_list(request):
     locked = lockout.locked_keys()
     for member in staff:
         member.is_locked = f"user:{member.pk}" in locked
-    return render(request, "accounts/staff_list.html", {"staff": staff, "form": StaffUpdateForm()})
+    context = {
+        "staff": staff,
+        "form": StaffUpdateForm(),
+        "under_attack": lockout.accounts_under_attack(),
+        "account_limit": settings.LOCKOUT_ACCOUNT_FAILURE_LIMIT,
+    }
+    return render(request, "accounts/staff_list.html", context)
 
 
 @require_POST

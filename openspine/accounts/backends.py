@@ -28,20 +28,20 @@ class LockoutBackend(ModelBackend):
         if username is None or password is None:
             return None
         ip = context.current().ip
-        if lockout.ip_throttled(ip):
+        if lockout.address_throttled(ip):
             get_user_model()().set_password(password)
             return None
         user = get_user_model()._default_manager.filter(username=username).first()
         if user is None:
             get_user_model()().set_password(password)  # dummy hash: same cost as a real check
-            lockout.register_ip_failure(ip)
+            lockout.register_address_failure(ip)
             return None
         if lockout.is_locked(user):
             user.check_password(password)
             return None
         if not user.check_password(password) or not self.user_can_authenticate(user) or user.is_dormant:
             lockout.register_failure(user, path=path_of(request))
-            lockout.register_ip_failure(ip)
+            lockout.register_address_failure(ip)
             return None
         return user
 

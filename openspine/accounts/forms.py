@@ -31,6 +31,27 @@ class MfaEnrolForm(forms.Form):
     )
 
 
+class ApiTokenForm(forms.Form):
+    """Name a new API token; the code is asked for when the session has not passed the second factor."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=80,
+        help_text=_("What the token is for, e.g. the script or computer that uses it."),
+    )
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, needs_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["code"]
+
+
 class StaffUpdateForm(forms.Form):
     """One change to a staff account made by the security administrator."""
 

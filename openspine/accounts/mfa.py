@@ -12,6 +12,7 @@ from openspine import audit
 from openspine.accounts import lockout
 from openspine.accounts.models import BackupCode, TotpDevice
 from openspine.accounts.security_log import log_event
+from openspine.core.errors import DomainError
 
 SESSION_VERIFIED = "mfa_verified"
 SESSION_PENDING_SECRET = "mfa_pending_secret"  # noqa: S105 (a session key name)
@@ -24,8 +25,22 @@ def required() -> bool:
     return bool(getattr(settings, "MFA_REQUIRED", False))
 
 
+def has_device(user) -> bool:
+    """Return True when ``user`` has a confirmed authenticator (a device exists only once confirmed)."""
+    return TotpDevice.objects.filter(user=user).exists()
+
+
+def governs(user) -> bool:
+    """Return True when the second factor applies to ``user``: it is required, or they set one up."""
+    return required() or has_device(user)
+
+
 def is_verified(request) -> bool:
     return bool(request.session.get(SESSION_VERIFIED))
+
+
+class SecondFactorRefused(DomainError):
+    """The second factor was needed and is missing or wrong; the caller decides how much to say."""
 
 
 def new_secret() -> str:

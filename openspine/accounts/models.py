@@ -95,8 +95,13 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API; only its hash is stored and it can be revoked."""
+    """A bearer token for the JSON API; only its hash is stored and it can be revoked.
 
+    Issue tokens with :func:`openspine.accounts.services.issue_api_token`, which applies the second
+    factor; :meth:`issue` only creates the row.
+    """
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )
@@ -122,22 +127,57 @@ class ApiToken(models.Model):
 
 
 class AccountLock(models.Model):
-    """The one failed-authentication counter of an account, shared by every login path.
+    """The failed-authentication counter of an account as seen from one client address.
 
-    ``key`` is ``user:<pk>`` for staff, or another stable key (e.g. a questionnaire link) that has
-    no staff account. See :mod:`openspine.accounts.lockout`.
+    One counter is shared by every login path (security.md decision 1), kept per (account, client
+    address): five failures lock the account from that address only, so a stranger cannot lock a
+    colleague out from afar. ``key`` is ``user:<pk>`` for staff, or another stable key (e.g. the
+    patient behind a questionnaire link) that has no staff account; ``address`` is empty when the
+    failure happened outside a request. See :mod:`openspine.accounts.lockout`.
     """
 
-    key = models.CharField(_("key"), max_length=80, unique=True)
+    key = models.CharField(_("key"), max_length=80)
+    address = models.CharField(
+        _("client address"),
+        max_length=45,
+        blank=True,
+        help_text=_("The client's IP address (behind a trusted proxy, the real client's)."),
+    )
     failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
     last_failure_at = models.DateTimeField(_("last failure at"), null=True, blank=True)
     last_path = models.CharField(_("last path"), max_length=20, blank=True)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
     class Meta:
-        ordering = ["key"]
+        ordering = ["key", "address"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "address"], name="accounts_accountlock_key_address_unique")
+        ]
         verbose_name = _("account lock")
         verbose_name_plural = _("account locks")
+
+    def __str__(self):
+        return self.key
+
+
+class AccountWideLock(models.Model):
+    """The failed-authentication count of an account from every address together, in one window.
+
+    Far above the per-address limit: reaching it means the account is attacked from many places, so
+    it is locked everywhere for the cool-off and reported to the security administrator.
+    """
+
+    key = models.CharField(_("key"), max_length=80, unique=True)
+    failures = models.PositiveIntegerField(_("failures in the window"), default=0)
+    window_started_at = models.DateTimeField(_("window started at"), default=timezone.now)
+    last_failure_at = models.DateTimeField(_("last failure at"), null=True, blank=True)
+    last_path = models.CharField(_("last path"), max_length=20, blank=True)
+    locked_until = models.DateTimeField(_("locked everywhere until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("account-wide lock")
+        verbose_name_plural = _("account-wide locks")
 
     def __str__(self):
         return self.key

@@ -2,16 +2,18 @@
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openspine import audit
-from openspine.accounts import lockout
+from openspine.accounts import lockout, mfa
 from openspine.accounts.choices import Role
-from openspine.accounts.models import User, UserSession
+from openspine.accounts.models import ApiToken, User, UserSession
+from openspine.accounts.roles import can
 from openspine.accounts.security_log import log_event
+from openspine.core import context
 from openspine.core.errors import DomainError
 
 
@@ -28,7 +30,7 @@ def record_session(user, request) -> UserSession:
         session_key=request.session.session_key,
         defaults={
             "user": user,
-            "ip": getattr(request, "META", {}).get("REMOTE_ADDR", "")[:45],
+            "ip": (context.current().ip or getattr(request, "META", {}).get("REMOTE_ADDR", ""))[:45],
             "user_agent": getattr(request, "META", {}).get("HTTP_USER_AGENT", "")[:200],
             "last_seen_at": timezone.now(),
         },
@@ -113,8 +115,66 @@ def set_user_active(user: User, active: bool, *, actor, reason: str = "") -> Use
 
 @transaction.atomic
 def unlock_user(user: User, *, actor, reason: str = "") -> User:
-    """Clear the failed sign-in counter of ``user`` before the cool-off ends (audited)."""
-    lockout.reset(user)
+    """Clear every failed sign-in counter of ``user`` before the cool-off ends (audited)."""
+    lockout.clear(user)
     audit.record(actor, "accounts.user.unlocked", user, reason=reason)
     log_event("accounts.user.unlocked", user=actor, target_user_id=user.pk)
     return user
+
+
+TOKEN_NAME_MAX = 80
+
+
+def issue_api_token(
+    user: User, name: str, *, actor, code: str = "", mfa_verified: bool = False
+) -> tuple[ApiToken, str]:
+    """Issue a bearer token to ``user`` and return it with its raw value, shown once and never stored.
+
+    A token must not be a way around the second factor (T-6): where it governs ``user`` (MFA is
+    required, or the user has an authenticator) the token needs a valid TOTP or backup code, or a
+    session that already passed the MFA step (``mfa_verified``). While MFA is required a user with
+    no authenticator gets none. A wrong code counts on the shared lockout (through
+    :func:`openspine.accounts.mfa.verify`), which is why only the issue itself is atomic.
+    """
+    if not can(user, "api.use"):
+        raise PermissionDenied
+    name = (name or "").strip()
+    if not name or len(name) > TOKEN_NAME_MAX:
+        raise ValidationError(
+            {"name": _("Give the token a name of 1 to %(max)d characters.") % {"max": TOKEN_NAME_MAX}}
+        )
+    factor = _second_factor(user, code, mfa_verified=mfa_verified)
+    with transaction.atomic():
+        token, raw = ApiToken.issue(user, name)
+        audit.record(actor, "accounts.api_token.issued", token, after={"name": name, "mfa": factor})
+        log_event("accounts.api_token.issued", user=actor, target_user_id=user.pk, mfa=factor)
+    return token, raw
+
+
+def _second_factor(user: User, code: str, *, mfa_verified: bool) -> str:
+    """Return how the second factor was met ("none", "session" or "code"), or raise SecondFactorRefused."""
+    if not mfa.governs(user):
+        return "none"
+    if mfa_verified:
+        return "session"
+    if not mfa.has_device(user):
+        raise mfa.SecondFactorRefused(
+            _("Set up an authenticator app on your account before issuing a token.")
+        )
+    if not (code or "").strip():
+        # No code at all is not a guess: refused, but not counted on the lockout.
+        raise mfa.SecondFactorRefused(_("Enter the code from your authenticator app."))
+    if not mfa.verify(user, code):
+        raise mfa.SecondFactorRefused(_("That code is not valid. Codes can be used only once."))
+    return "code"
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, actor) -> ApiToken:
+    """Revoke ``token`` now; a later use of it is refused and counts as a failed sign-in of its owner."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor, "accounts.api_token.revoked", token, after={"name": token.name})
+        log_event("accounts.api_token.revoked", user=actor, target_user_id=token.user_id)
+    return token

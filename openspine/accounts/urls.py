@@ -28,6 +28,8 @@ urlpatterns = [
     ),
     path("mfa/", views.mfa_verify, name="mfa_verify"),
     path("mfa/enrol/", views.mfa_enrol, name="mfa_enrol"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/<uuid:public_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/<uuid:public_id>/end/", views.session_end, name="session_end"),
     path("staff/", admin_views.staff_list, name="staff_list"),

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
@@ -18,10 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openspine import audit
 from openspine.accounts import lockout, mfa, services
-from openspine.accounts.forms import MfaEnrolForm, MfaVerifyForm
-from openspine.accounts.models import UserSession
+from openspine.accounts.forms import ApiTokenForm, MfaEnrolForm, MfaVerifyForm
+from openspine.accounts.models import ApiToken, UserSession
 from openspine.accounts.roles import can
 from openspine.accounts.security_log import log_event
+from openspine.core import context
+from openspine.core.forms import run_service
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -63,12 +65,19 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Set a new password from a single-use, one-hour link; bad links count toward lockout (T-3, T-10)."""
+    """Set a new password from a single-use, one-hour link (T-10).
+
+    A locked account's links do not work (T-3). A bad link is not a guess at the account's secret:
+    it never counts against the account (anyone could send five and lock it), only against the
+    client address, whose links all stop working for a while once it has sent too many.
+    """
 
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def get_user(self, uidb64):
+        if lockout.reset_link_throttled(context.current().ip):
+            return None
         user = super().get_user(uidb64)
         if user is not None and lockout.is_locked(user):
             return None
@@ -77,8 +86,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     @method_decorator(login_not_required)
     def dispatch(self, *args, **kwargs):
         response = super().dispatch(*args, **kwargs)
-        if self.user is not None and not self.validlink:
-            lockout.register_failure(self.user, path="reset")
+        if not self.validlink:
+            lockout.register_reset_link_failure(context.current().ip)
         return response
 
     def form_valid(self, form):
@@ -152,6 +161,45 @@ def _enrol(request, form, secret):
     request.session[mfa.SESSION_VERIFIED] = True
     lockout.reset(user)
     return codes
+
+
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    """List one's own API tokens and issue one; the raw token is shown once (T-6: MFA governs it)."""
+    user = request.user
+    require_capability(user, "api.use")
+    session_verified = mfa.is_verified(request)
+    needs_code = mfa.governs(user) and not session_verified
+    form = ApiTokenForm(request.POST or None, needs_code=needs_code)
+    raw_token = None
+    if request.method == "POST" and form.is_valid():
+        issued = run_service(form, lambda: _issue_token(user, form.cleaned_data, session_verified))
+        if issued is not None:
+            raw_token = issued[1]
+            form = ApiTokenForm(needs_code=needs_code)
+    page = {"tokens": ApiToken.objects.filter(user=user), "form": form, "raw_token": raw_token}
+    return render(request, "accounts/token_list.html", page)
+
+
+def _issue_token(user, data, session_verified):
+    code = data.get("code", "")
+    try:
+        return services.issue_api_token(
+            user, data["name"], actor=user, code=code, mfa_verified=session_verified
+        )
+    except mfa.SecondFactorRefused as refusal:
+        raise ValidationError({"code": str(refusal)})
+
+
+@require_POST
+def token_revoke(request, public_id):
+    """Revoke one of one's own API tokens."""
+    token = ApiToken.objects.filter(user=request.user, public_id=public_id).first()
+    if token is None:
+        raise Http404
+    services.revoke_api_token(token, actor=request.user)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:token_list")
 
 
 def session_list(request):

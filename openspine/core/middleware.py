@@ -1,5 +1,7 @@
 """Request id and security headers for every response."""
 
+import functools
+import ipaddress
 import secrets
 
 from django.conf import settings
@@ -26,13 +28,45 @@ class RequestContextMiddleware:
 
 
 def _client_ip(request) -> str:
-    # Behind the hospital's reverse proxy the first X-Forwarded-For hop is the client; only trusted
-    # when the deployment says a proxy is in front.
-    if getattr(settings, "USE_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """Return the client's address: REMOTE_ADDR, or the hop our own trusted proxies reported.
+
+    X-Forwarded-For is read only when the peer is one of OPENSPINE_TRUSTED_PROXIES. Each proxy
+    appends the address it saw, so the list is read from the right, skipping our own proxies; the
+    first other hop is the client. Everything left of it is whatever the client chose to send.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    if not _is_trusted(remote, proxies):
+        return remote
+    client = remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = hop.strip()
+        if not _is_address(hop):
+            break  # a malformed hop was not written by a proxy of ours: trust nothing left of it
+        client = hop
+        if not _is_trusted(hop, proxies):
+            break
+    return client
+
+
+@functools.lru_cache(maxsize=4)
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted(address: str, networks) -> bool:
+    if not networks or not _is_address(address):
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip.version == network.version and ip in network for network in networks)
 
 
 class SecurityHeadersMiddleware:

@@ -90,7 +90,7 @@ def _too_many() -> HttpResponse:
 def link_open(request, token):
     """Trade the token in the link for a questionnaire session and drop it from the URL."""
     ip = context.current().ip
-    if throttle.is_blocked(ip):
+    if throttle.is_blocked(ip, token):
         throttle.log_security_event("portal.token.throttled")
         return _too_many()
     session = PortalSession(request)
@@ -100,7 +100,7 @@ def link_open(request, token):
     link = followups.resolve(token)
     if link is None:
         audit.record(None, "portal.link.refused")
-        throttle.log_security_event("portal.token.invalid", count=throttle.count_invalid(ip))
+        throttle.log_security_event("portal.token.invalid", count=throttle.count_invalid(ip, token))
         return _gone()
     language = followups.patient_of(link).preferred_language
     PortalSession.start(request, link.pk, language if language in wording.LANGUAGES else "zh-hans")

@@ -1,5 +1,7 @@
 """Authentication: hashing, the shared lockout counter, enumeration, resets, expiry (security.md A)."""
 
+import json
+import logging
 import re
 from datetime import timedelta
 from unittest import mock
@@ -13,6 +15,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -26,6 +29,8 @@ PASSWORD = builders.PASSWORD
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
 LIMIT = settings.LOCKOUT_FAILURE_LIMIT
+HERE = "127.0.0.1"  # the test client's REMOTE_ADDR: the lockout counts per (account, client address)
+ELSEWHERE = "198.51.100.7"
 
 
 def login(client, username, password, url=LOGIN):
@@ -60,11 +65,9 @@ def fail_once(path, client, user):
     elif path == "mfa":
         client.force_login(user)
         client.post("/accounts/mfa/", {"code": "000000"})
-    elif path == "reset":
-        client.get(reset_url(user, token="bad-token"))
     elif path == "questionnaire":
         # The portal's identity check calls the same function (T-31).
-        lockout.register_failure(user, path="questionnaire")
+        lockout.register_failure(user, path="questionnaire", address=HERE)
 
 
 @pytest.mark.req("T-1")
@@ -96,7 +99,7 @@ def test_five_failures_lock_the_account_for_the_cool_off_then_login_works(client
     assert AuditEvent.objects.filter(action="accounts.login.locked", object_id=str(surgeon.pk)).count() == 1
     with time_machine.travel(timezone.now() + timedelta(seconds=settings.LOCKOUT_COOLOFF_SECONDS + 1)):
         assert login(client, "surgeon", PASSWORD).status_code == 302
-    assert not AccountLock.objects.filter(key=f"user:{surgeon.pk}").exists()
+    assert not AccountLock.objects.filter(key=f"user:{surgeon.pk}", address=HERE).exists()
     assert AuditEvent.objects.filter(action="accounts.login.succeeded", actor=surgeon).exists()
 
 
@@ -112,13 +115,14 @@ def test_a_success_resets_the_counter(client, surgeon):
 
 
 @pytest.mark.req("T-3")
-@pytest.mark.parametrize("path", ["web", "admin", "api", "mfa", "reset", "questionnaire"])
+@pytest.mark.parametrize("path", ["web", "admin", "api", "mfa", "questionnaire"])
 @override_settings(MFA_REQUIRED=True)
-def test_failures_on_any_path_lock_the_account_everywhere(client, surgeon, path):
+def test_failures_on_any_path_lock_the_account_on_every_path(client, surgeon, path):
     enrol_totp(surgeon)
     for _ in range(LIMIT):
         fail_once(path, client, surgeon)
-    assert lockout.is_locked(surgeon)
+    assert lockout.is_locked(surgeon, address=HERE)
+    assert not lockout.is_locked(surgeon, address=ELSEWHERE)  # 5 failures lock it from this client only
     client.logout()
     # Refused on every path now, even with the right secret.
     assert login(client, "surgeon", PASSWORD).status_code == 200
@@ -134,11 +138,11 @@ def test_failures_on_any_path_lock_the_account_everywhere(client, surgeon, path)
 @override_settings(MFA_REQUIRED=True)
 def test_failures_on_different_paths_add_up_to_one_counter(client, surgeon):
     enrol_totp(surgeon)
-    for path in ["web", "admin", "api", "reset", "questionnaire"][:LIMIT]:
-        assert not lockout.is_locked(surgeon)
+    for path in ["web", "admin", "api", "mfa", "questionnaire"][:LIMIT]:
+        assert not lockout.is_locked(surgeon, address=HERE)
         fail_once(path, client, surgeon)
-    assert lockout.is_locked(surgeon)
-    assert AccountLock.objects.get(key=f"user:{surgeon.pk}").failures == LIMIT
+    assert lockout.is_locked(surgeon, address=HERE)
+    assert AccountLock.objects.get(key=f"user:{surgeon.pk}", address=HERE).failures == LIMIT
 
 
 @pytest.mark.req("T-3", "T-7")
@@ -151,7 +155,7 @@ def test_correct_password_does_not_reset_the_counter_before_the_mfa_step(client,
     assert AccountLock.objects.get(key=f"user:{surgeon.pk}").failures == LIMIT - 2
     client.post("/accounts/mfa/", {"code": "000000"})
     client.post("/accounts/mfa/", {"code": "000001"})
-    assert lockout.is_locked(surgeon)
+    assert lockout.is_locked(surgeon, address=HERE)
     assert "_auth_user_id" not in client.session  # the half-signed-in session ended
 
 
@@ -160,7 +164,7 @@ def test_a_valid_api_token_of_a_locked_account_is_refused(client, surgeon):
     _token, raw = ApiToken.issue(surgeon, "script")
     assert api_get(client, raw).status_code == 200
     for _ in range(LIMIT):
-        lockout.register_failure(surgeon, path="web")
+        lockout.register_failure(surgeon, path="web", address=HERE)
     assert api_get(client, raw).status_code == 401
 
 
@@ -174,7 +178,7 @@ def _normalised(response, username):
 @pytest.mark.req("T-4")
 def test_locked_unknown_and_wrong_password_look_the_same(client, surgeon, resident):
     for _ in range(LIMIT):
-        lockout.register_failure(resident, path="web")
+        lockout.register_failure(resident, path="web", address=HERE)
     wrong = login(client, "surgeon", "wrong password 1")
     unknown = login(client, "nobody-here", "wrong password 1")
     locked = login(client, "resident", PASSWORD)
@@ -281,6 +285,107 @@ def test_many_failures_from_one_address_throttle_it_without_locking_accounts(cli
         client.post(LOGIN, {"username": f"guess{n}", "password": "x"}, REMOTE_ADDR="203.0.113.9")
     throttled = client.post(LOGIN, {"username": "surgeon", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
     assert throttled.status_code == 200 and "_auth_user_id" not in client.session
-    assert not lockout.is_locked(surgeon)
-    other = client.post(LOGIN, {"username": "surgeon", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert not lockout.is_locked(surgeon, address="203.0.113.9")
+    other = client.post(LOGIN, {"username": "surgeon", "password": PASSWORD}, REMOTE_ADDR=ELSEWHERE)
     assert other.status_code == 302
+
+
+# --- issue 9: nobody can lock a staff account from afar -------------------------------------------
+
+
+@pytest.mark.req("T-3", "T-4")
+def test_invalid_reset_links_do_not_count_against_the_account(client, surgeon):
+    for _ in range(LIMIT * 2):
+        response = client.get(reset_url(surgeon, token="x"), follow=True)
+        assert response.context["validlink"] is False
+    assert not AccountLock.objects.filter(key=f"user:{surgeon.pk}").exists()
+    assert not lockout.is_locked(surgeon)
+    assert login(client, "surgeon", PASSWORD).status_code == 302
+
+
+@pytest.mark.req("T-4")
+def test_invalid_reset_links_are_throttled_per_address(client, surgeon):
+    for _ in range(lockout.IP_FAILURE_LIMIT):
+        client.get(reset_url(surgeon, token="x"), REMOTE_ADDR="203.0.113.9")
+    # From that address even a genuine link is refused for the window; elsewhere it works.
+    throttled = client.get(reset_url(surgeon), REMOTE_ADDR="203.0.113.9", follow=True)
+    assert throttled.context["validlink"] is False
+    genuine = client.get(reset_url(surgeon), REMOTE_ADDR=ELSEWHERE, follow=True)
+    assert genuine.context["validlink"] is True
+    assert not lockout.is_locked(surgeon)
+
+
+@pytest.mark.req("T-2", "T-4")
+def test_failures_from_one_address_lock_the_account_only_from_that_address(client, surgeon):
+    for _ in range(LIMIT):
+        client.post(LOGIN, {"username": "surgeon", "password": "wrong password 1"}, REMOTE_ADDR="203.0.113.9")
+    refused = client.post(LOGIN, {"username": "surgeon", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    assert lockout.is_locked(surgeon, address="203.0.113.9")
+    assert not lockout.is_locked(surgeon, address=ELSEWHERE)
+    elsewhere = client.post(LOGIN, {"username": "surgeon", "password": PASSWORD}, REMOTE_ADDR=ELSEWHERE)
+    assert elsewhere.status_code == 302
+
+
+def _fail_from_many_addresses(client, user, count, network="203.0.113"):
+    """Make ``count`` failed sign-ins, fewer than the per-address limit from each address."""
+    per_address = LIMIT - 1
+    for n in range(count):
+        address = f"{network}.{n // per_address + 1}"
+        client.post(LOGIN, {"username": user.username, "password": "wrong password 1"}, REMOTE_ADDR=address)
+
+
+@pytest.mark.req("T-3", "T-64")
+def test_the_account_wide_limit_locks_everywhere_and_is_reported(client, surgeon, secadmin, caplog):
+    wide = settings.LOCKOUT_ACCOUNT_FAILURE_LIMIT
+    assert wide >= 10 * LIMIT
+    caplog.set_level(logging.INFO, logger="openspine.security")
+    _fail_from_many_addresses(client, surgeon, wide - 1)
+    assert not lockout.is_locked(surgeon, address=ELSEWHERE)
+    _fail_from_many_addresses(client, surgeon, 1)
+    assert lockout.is_locked(surgeon, address=ELSEWHERE)
+    refused = client.post(LOGIN, {"username": "surgeon", "password": PASSWORD}, REMOTE_ADDR=ELSEWHERE)
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    # Reported to the security administrator: an audit event, a security event and the staff page.
+    addresses = -(-(wide - 1) // (LIMIT - 1))
+    event = AuditEvent.objects.get(action="accounts.login.locked_everywhere")
+    assert event.object_id == str(surgeon.pk)
+    assert event.after["failures"] == wide and event.after["addresses"] == addresses
+    logged = [json.loads(r.getMessage()) for r in caplog.records if r.name == "openspine.security"]
+    alarm = [e for e in logged if e["event"] == "accounts.login.locked_everywhere"]
+    assert len(alarm) == 1 and alarm[0]["user_id"] == surgeon.pk and alarm[0]["failures"] == wide
+    page = client_for_secadmin(client, secadmin).get(reverse("accounts:staff_list"))
+    assert [(a.user, a.failures, a.addresses) for a in page.context["under_attack"]] == [
+        (surgeon, wide, addresses)
+    ]
+    body = page.content.decode()
+    assert "under attack" in body or "遭受攻击" in body
+
+
+def client_for_secadmin(client, secadmin):
+    client.force_login(secadmin)
+    return client
+
+
+@pytest.mark.req("T-3")
+def test_the_account_wide_count_ends_with_its_window_and_unlock_clears_it(client, surgeon, secadmin):
+    wide = settings.LOCKOUT_ACCOUNT_FAILURE_LIMIT
+    _fail_from_many_addresses(client, surgeon, wide - 1)
+    later = timezone.now() + timedelta(seconds=settings.LOCKOUT_ACCOUNT_WINDOW_SECONDS + 1)
+    with time_machine.travel(later):
+        _fail_from_many_addresses(client, surgeon, 1)
+        assert not lockout.is_locked(surgeon, address=ELSEWHERE)
+        _fail_from_many_addresses(client, surgeon, wide - 1, network="192.0.2")
+        assert lockout.is_locked(surgeon, address=ELSEWHERE)
+        services.unlock_user(surgeon, actor=secadmin, reason="attack blocked at the firewall")
+        assert not lockout.is_locked(surgeon, address=ELSEWHERE)
+        assert not lockout.is_locked(surgeon, address="203.0.113.1")
+
+
+@pytest.mark.req("T-2")
+def test_a_success_clears_only_the_counter_of_its_own_address(client, surgeon):
+    for _ in range(LIMIT - 1):
+        client.post(LOGIN, {"username": "surgeon", "password": "wrong password 1"}, REMOTE_ADDR="203.0.113.9")
+    assert client.post(LOGIN, {"username": "surgeon", "password": PASSWORD}).status_code == 302
+    assert AccountLock.objects.get(key=f"user:{surgeon.pk}", address="203.0.113.9").failures == LIMIT - 1
+    assert not AccountLock.objects.filter(key=f"user:{surgeon.pk}", address=HERE).exists()

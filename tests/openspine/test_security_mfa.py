@@ -123,8 +123,12 @@ def test_backup_codes_work_once(surgeon):
 
 
 @pytest.mark.req("T-6")
-def test_api_tokens_are_not_affected_by_the_session_factor(client, surgeon):
+def test_api_tokens_need_no_session_factor_but_an_authenticator(client, surgeon):
+    # The token was issued with the second factor; each call need not repeat it, but while MFA is
+    # required a user without an authenticator cannot use a token to bypass it.
     _token, raw = ApiToken.issue(surgeon, "script")
+    assert client.get("/api/patients/", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    with_device(surgeon)
     assert client.get("/api/patients/", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
 
 

@@ -215,10 +215,12 @@ def test_api_refuses_missing_wrong_and_reused_code(api, surgeon, patient, operat
 @pytest.mark.req("T-42")
 @override_settings(MFA_REQUIRED=True)
 def test_api_refuses_signing_without_authenticator_when_mfa_required(api, surgeon, operation):
+    # Since issue 9 the bearer token itself is refused: it would otherwise bypass the second factor.
     path = f"/operations/{operation.public_id}/sign"
     response = api(surgeon, path, {"password": builders.PASSWORD, "code": "123456"})
-    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "code"
-    _assert_unsigned(operation, "no_authenticator")
+    assert response.status_code == 401 and "身份验证器" in response.json()["detail"]
+    operation.refresh_from_db()
+    assert operation.status == "draft" and not operation.signatures.exists()
 
 
 @pytest.mark.req("T-42")
