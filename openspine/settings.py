@@ -119,6 +119,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Request bodies above this are refused with 413 (JSON on the API, a plain page on forms).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("OPENSPINE_MAX_BODY_BYTES", str(2_621_440))  # 2.5 MB
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
