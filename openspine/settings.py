@@ -122,6 +122,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Request bodies above this are refused with 413 (JSON on the API, a plain page on forms).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("OPENSPINE_MAX_BODY_BYTES", str(2_621_440))  # 2.5 MB
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# An API create sent again with the same Idempotency-Key replays its first answer this long.
+OPENSPINE_IDEMPOTENCY_HOURS = envint("OPENSPINE_IDEMPOTENCY_HOURS", "24")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

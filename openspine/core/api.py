@@ -1,4 +1,4 @@
-"""Shared API plumbing: one error body for every refusal, documented once.
+"""Shared API plumbing: one error body for every refusal, documented once, and idempotent creates.
 
 :class:`OpenSpineAPI` is the project's NinjaAPI. It maps domain and Django errors to JSON answers,
 declares those answers (with the shared :class:`~openspine.core.schemas.ErrorOut` body) on every
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as InputError
 
+from openspine.core import idempotency
 from openspine.core.errors import ConflictError, DomainError
 from openspine.core.schemas import ErrorOut
 
@@ -27,6 +28,19 @@ SHARED_ERRORS = [
     (413, "The body is larger than the upload limit (DATA_UPLOAD_MAX_MEMORY_SIZE).", "body"),
     (422, "Invalid input: detail lists each field and why.", "all"),
 ]
+IDEMPOTENCY_PARAMETER = {
+    "name": idempotency.HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "Send the same key again with the same body to get the first answer back instead of a second "
+        "record (for retries after a lost connection). Keys are per user and last "
+        f"{settings.OPENSPINE_IDEMPOTENCY_HOURS} hours; another body with a used key is a 422."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": idempotency.KEY_PATTERN},
+}
+
+
 def validation_details(error: ValidationError) -> list[dict]:
     """Return ``[{"field": ..., "message": ...}]`` for a Django ValidationError."""
     if hasattr(error, "error_dict"):
@@ -86,7 +100,7 @@ def install_error_handlers(api) -> None:
 
 
 def declare_shared_errors(document: dict) -> dict:
-    """Add the shared error answers to every operation of ``document``."""
+    """Add the shared error answers and the Idempotency-Key header to every operation of ``document``."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(error_schema.pop("$defs", {}))
@@ -98,17 +112,25 @@ def declare_shared_errors(document: dict) -> dict:
                 kinds.add("body")
             if method in ("post", "patch", "put"):
                 kinds.add("write")
+            responses = operation["responses"]  # keyed by int, as ninja writes them
             for status, description, applies in SHARED_ERRORS:
                 if applies in kinds:
-                    operation["responses"].setdefault(
-                        str(status),
+                    responses.setdefault(
+                        status,
                         {"description": description, "content": {"application/json": {"schema": ERROR_REF}}},
                     )
+            if method == "post" and 201 in responses:
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_PARAMETER))
     return document
 
 
 class OpenSpineAPI(NinjaAPI):
-    """The project's NinjaAPI: shared error answers, handled and documented."""
+    """The project's NinjaAPI: shared error answers (handled and documented) and idempotent creates."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_decorator(idempotency.hold_transaction, mode="view")
+        self.add_decorator(idempotency.claim_key, mode="operation")
 
     def set_default_exception_handlers(self) -> None:
         super().set_default_exception_handlers()
