@@ -114,8 +114,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "static").mkdir(exist_ok=True)
-    # Wait for a writer instead of failing at once when run_periodic and a request overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait up to 20 s for another writer (run_periodic and a request overlapping), and take the
+    # write lock when a transaction begins (BEGIN IMMEDIATE): a transaction that read first and then
+    # wrote would otherwise fail at once with "database is locked" when another writer got in
+    # between, since SQLite cannot make it wait without risking a deadlock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
