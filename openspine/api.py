@@ -1,11 +1,13 @@
-"""The JSON API: one router per app, mounted here; OpenAPI at /api/docs."""
+"""The JSON API: one router per app, mounted here; OpenAPI at /api/docs.
 
-from ninja import NinjaAPI
+Error answers, their documentation and ``Idempotency-Key`` on creates come from
+:class:`openspine.core.api.OpenSpineAPI`, once for every router.
+"""
 
 from openspine.accounts.api import TokenAuth
-from openspine.core.api import install_error_handlers
+from openspine.core.api import OpenSpineAPI
 
-api = NinjaAPI(
+api = OpenSpineAPI(
     title="OpenSpine API",
     version="1",
     auth=TokenAuth(),
@@ -16,4 +18,3 @@ api.add_router("/accounts", "openspine.accounts.api.router")
 api.add_router("/patients", "openspine.patients.api.router")
 api.add_router("/surgery", "openspine.surgery.api.router")
 api.add_router("/sci", "openspine.sci.api.router")
-install_error_handlers(api)

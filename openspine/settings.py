@@ -115,8 +115,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "static").mkdir(exist_ok=True)
-    # Wait for a writer instead of failing at once when run_periodic and a request overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait up to 20 s for another writer (run_periodic and a request overlapping), and take the
+    # write lock when a transaction begins (BEGIN IMMEDIATE): a transaction that read first and then
+    # wrote would otherwise fail at once with "database is locked" when another writer got in
+    # between, since SQLite cannot make it wait without risking a deadlock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -158,6 +161,11 @@ def trusted_proxies(value: str) -> list[str]:
 # X-Forwarded-For is read only from these peers, and the client is the right-most hop that is not one
 # of them (see openspine.core.middleware). Empty: every request's client is its REMOTE_ADDR.
 TRUSTED_PROXIES = trusted_proxies(os.environ.get("OPENSPINE_TRUSTED_PROXIES", ""))
+# Request bodies above this are refused with 413 (JSON on the API, a plain page on forms).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("OPENSPINE_MAX_BODY_BYTES", str(2_621_440))  # 2.5 MB
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# An API create sent again with the same Idempotency-Key replays its first answer this long.
+OPENSPINE_IDEMPOTENCY_HOURS = envint("OPENSPINE_IDEMPOTENCY_HOURS", "24")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from openspine.api import api
 
+handler400 = "openspine.core.views.bad_request"
 handler500 = "openspine.core.views.server_error"
 
 urlpatterns = [

@@ -37,6 +37,15 @@ def load_for(user, queryset, public_id, *, capability: str, viewed: str = ""):
     return obj
 
 
+def record_opened(user, obj, *, purpose: str = "edit") -> None:
+    """Record that ``user`` opened a form on ``obj``, which shows the patient's identifiers (T-35).
+
+    Views call it on GET: the access functions load with ``action="edit"`` and record nothing, and
+    saving is audited by the service.
+    """
+    audit.record(user, f"{obj._meta.app_label}.{obj._meta.model_name}.opened_for_{purpose}", obj)
+
+
 def get_patient_for(user, public_id, *, action: str = "view") -> Patient:
     """Return the patient with ``public_id`` if ``user`` may ``action`` it."""
     viewed = "patients.patient.viewed" if action == "view" else ""

@@ -1,19 +1,17 @@
-"""API schemas for patients, admissions and diagnoses: every field listed explicitly."""
+"""API schemas for patients, admissions and diagnoses: every field listed explicitly.
+
+Inputs forbid unknown keys and unstorable text (:class:`openspine.core.schemas.InputSchema`). In a
+PATCH, ``omittable()`` fields may be left out but not sent as ``null``; ``X | None`` fields may be
+cleared with ``null``.
+"""
 
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from ninja import Schema
 
 from openspine.core import levels
-
-
-class ErrorOut(Schema):
-    """A refusal: ``detail`` is a message, or a list of ``{"field", "message"}`` for invalid input."""
-
-    detail: Any
-    current_version: int | None = None
+from openspine.core.schemas import InputSchema, omittable
 
 
 class PatientOut(Schema):
@@ -29,7 +27,7 @@ class PatientOut(Schema):
     version: int
 
 
-class PatientIn(Schema):
+class PatientIn(InputSchema):
     mrn: str
     name: str
     sex: str
@@ -40,15 +38,15 @@ class PatientIn(Schema):
     contact_consent: bool = False
 
 
-class PatientPatch(Schema):
+class PatientPatch(InputSchema):
     version: int
-    name: str | None = None
-    sex: str | None = None
-    birth_date: date | None = None
-    national_id: str | None = None
-    phone: str | None = None
-    preferred_language: str | None = None
-    contact_consent: bool | None = None
+    name: str = omittable()
+    sex: str = omittable()
+    birth_date: date = omittable()
+    national_id: str = omittable()
+    phone: str = omittable()
+    preferred_language: str = omittable()
+    contact_consent: bool = omittable()
     deceased_on: date | None = None
 
 
@@ -64,7 +62,7 @@ class AdmissionOut(Schema):
     version: int
 
 
-class AdmissionIn(Schema):
+class AdmissionIn(InputSchema):
     admission_number: str
     admitted_on: date
     discharged_on: date | None = None
@@ -73,12 +71,12 @@ class AdmissionIn(Schema):
     unplanned_readmission: bool = False
 
 
-class AdmissionPatch(Schema):
+class AdmissionPatch(InputSchema):
     version: int
     discharged_on: date | None = None
-    ward: str | None = None
-    discharge_destination: str | None = None
-    unplanned_readmission: bool | None = None
+    ward: str = omittable()
+    discharge_destination: str = omittable()
+    unplanned_readmission: bool = omittable()
 
 
 class DiagnosisOut(Schema):
@@ -101,18 +99,18 @@ class DiagnosisOut(Schema):
         return levels.label(obj.level_to)
 
 
-class DiagnosisPatch(Schema):
+class DiagnosisPatch(InputSchema):
     version: int
-    disease_area: str | None = None
-    icd10: str | None = None
-    diagnosed_on: date | None = None
+    disease_area: str = omittable()
+    icd10: str = omittable()
+    diagnosed_on: date = omittable()
     level_from: str | None = None
     level_to: str | None = None
-    side: str | None = None
-    note: str | None = None
+    side: str = omittable()
+    note: str = omittable()
 
 
-class DiagnosisIn(Schema):
+class DiagnosisIn(InputSchema):
     disease_area: str
     icd10: str
     diagnosed_on: date

@@ -9,7 +9,13 @@ from openspine import audit
 from openspine.core.forms import run_service
 from openspine.core.htmx import render_page_or_partial
 from openspine.patients import services, timeline
-from openspine.patients.access import check_capability, get_admission_for, get_diagnosis_for, get_patient_for
+from openspine.patients.access import (
+    check_capability,
+    get_admission_for,
+    get_diagnosis_for,
+    get_patient_for,
+    record_opened,
+)
 from openspine.patients.consent_texts import CURRENT as CURRENT_CONSENT_TEXTS
 from openspine.patients.forms import AdmissionForm, ConsentForm, DiagnosisForm, PatientForm, PatientSearchForm
 from openspine.patients.models import Patient
@@ -113,6 +119,8 @@ def patient_create(request):
 @require_http_methods(["GET", "POST"])
 def patient_edit(request, public_id):
     patient = get_patient_for(request.user, public_id, action="edit")
+    if request.method == "GET":  # the form shows the full national ID and phone
+        record_opened(request.user, patient)
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -128,8 +136,14 @@ def patient_edit(request, public_id):
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient}, status=status)
 
 
-def _record_form(request, form, patient, save, *, title, saved_message):
-    """Validate ``form``, call ``save(data, version)`` through the service glue, redirect to the patient."""
+def _record_form(request, form, patient, save, *, title, saved_message, opened):
+    """Validate ``form``, call ``save(data, version)`` through the service glue, redirect to the patient.
+
+    A GET records that ``opened`` (the patient, or the record edited) was opened: the page names
+    the patient.
+    """
+    if request.method == "GET":
+        record_opened(request.user, opened)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         if run_service(form, lambda: save(data, form.cleaned_data["version"])):
@@ -151,6 +165,7 @@ def admission_create(request, public_id):
         lambda data, _version: services.add_admission(patient, actor=request.user, **data),
         title=_("New admission"),
         saved_message=_("Admission recorded."),
+        opened=patient,
     )
 
 
@@ -167,6 +182,7 @@ def admission_edit(request, public_id):
         ),
         title=_("Edit admission"),
         saved_message=_("Admission saved."),
+        opened=admission,
     )
 
 
@@ -181,6 +197,7 @@ def diagnosis_create(request, public_id):
         lambda data, _version: services.add_diagnosis(patient, actor=request.user, **data),
         title=_("New diagnosis"),
         saved_message=_("Diagnosis recorded."),
+        opened=patient,
     )
 
 
@@ -197,4 +214,5 @@ def diagnosis_edit(request, public_id):
         ),
         title=_("Edit diagnosis"),
         saved_message=_("Diagnosis saved."),
+        opened=diagnosis,
     )

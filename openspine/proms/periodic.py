@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from openspine.core import idempotency
 from openspine.proms import messaging
 from openspine.proms.baseline import baseline_closes_on
 from openspine.proms.choices import (
@@ -200,3 +201,9 @@ def count_stuck_messages(today: date) -> int:
     """Count messages left in ``sending`` for over an hour: maybe sent, so never resent automatically."""
     cutoff = timezone.now() - timedelta(hours=1)
     return Message.objects.filter(status=MessageStatus.SENDING, updated_at__lt=cutoff).count()
+
+
+@register("idempotency_keys")
+def purge_idempotency_keys(today: date) -> int:
+    """Delete API idempotency keys past their lifetime (each holds an encrypted copy of an answer)."""
+    return idempotency.purge_expired()

@@ -137,6 +137,8 @@ def response_enter(request, public_id, code):
     follow_up = get_follow_up_for(request.user, public_id, action="manage")
     if code not in follow_up.all_codes:
         raise Http404
+    if request.method == "GET":  # the page names the patient (T-35)
+        audit.record(request.user, "proms.followup.opened_for_edit", follow_up, after={"instrument": code})
     initial = {"language": follow_up.patient.preferred_language, "mode": "phone"}
     language = translation.get_language()
     form = ResponseEntryForm(request.POST or None, code=code, ui_language=language, initial=initial)

@@ -1,7 +1,8 @@
 """API schemas for ISNCSCI exams: every field listed explicitly; inputs forbid unknown keys.
 
 ``exam`` is the interchange format of the reference (section 2.5); the classification is always
-computed by the server, so a client can never send one.
+computed by the server, so a client can never send one. :class:`~openspine.core.schemas.InputSchema`
+refuses NUL and lone surrogates anywhere inside ``exam`` too.
 """
 
 from datetime import date
@@ -9,12 +10,11 @@ from typing import Any
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict
+
+from openspine.core.schemas import InputSchema
 
 
-class ExamIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class ExamIn(InputSchema):
     examined_on: date
     context: str
     exam: dict[str, Any]

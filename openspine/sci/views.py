@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openspine import audit
 from openspine.accounts.roles import can
 from openspine.core.forms import run_service
-from openspine.patients.access import check_capability, get_patient_for
+from openspine.patients.access import check_capability, get_patient_for, record_opened
 from openspine.sci import csvio, display, services
 from openspine.sci.access import get_exam_for
 from openspine.sci.charts import build_chart
@@ -65,6 +65,8 @@ def exam_create(request, public_id):
     """Enter a new ISNCSCI exam of the patient."""
     check_capability(request.user, "sci.exam.edit", target=str(public_id))
     patient = get_patient_for(request.user, public_id, action="edit")
+    if request.method == "GET":  # the worksheet names the patient (T-35)
+        record_opened(request.user, patient)
     initial = {"examined_on": timezone.localdate(), "context": ExamContext.ADMISSION}
     form = ExamForm(
         request.POST if request.method == "POST" else None,
@@ -156,6 +158,8 @@ def exam_import(request, public_id):
     """Import exams of the patient from a worksheet CSV: all rows are saved, or none."""
     check_capability(request.user, "sci.exam.edit", target=str(public_id))
     patient = get_patient_for(request.user, public_id, action="edit")
+    if request.method == "GET":  # the page names the patient (T-35)
+        record_opened(request.user, patient)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         rows = form.cleaned_data["file"]

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from openspine import audit
 from openspine.accounts.choices import Role
 from openspine.accounts.models import User
 from openspine.core import levels
@@ -100,7 +101,15 @@ def list_operations(request, patient: UUID | None = None):
     else:
         check_capability(request.user, "patient.view", target="api.operations")
         operations = Operation.objects.visible_to(request.user)
-    return list(_with_children(operations)[:LIST_LIMIT])
+    result = list(_with_children(operations)[:LIST_LIMIT])
+    # The list links each operation to its patient, so reading it is audited like a search (T-35).
+    audit.record(
+        request.user,
+        "surgery.operation.listed",
+        None,
+        after={"results": len(result), "patient": bool(patient)},
+    )
+    return result
 
 
 @router.post("/operations", response={201: OperationOut})

@@ -1,7 +1,10 @@
 """API schemas for operations and complications: every field listed explicitly.
 
-Input schemas forbid unknown keys, so ``status``, ``version`` bumps or signature fields can never be
-mass-assigned: the answer is a 422 naming the key.
+Input schemas (:class:`openspine.core.schemas.InputSchema`) forbid unknown keys, so ``status``,
+``version`` bumps or signature fields can never be mass-assigned: the answer is a 422 naming the key.
+Times are :data:`~openspine.core.schemas.DateTime` (a date alone is refused; no offset means the
+hospital's local time). In a PATCH, ``omittable()`` fields may be left out but not sent as ``null``;
+``X | None`` fields may be cleared with ``null``.
 """
 
 from datetime import date, datetime
@@ -9,21 +12,17 @@ from decimal import Decimal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict
 
 from openspine.core import levels
+from openspine.core.schemas import DateTime, InputSchema, omittable
 
 
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TeamMemberIO(StrictSchema):
+class TeamMemberIO(InputSchema):
     username: str
     role: str
 
 
-class ImplantIO(StrictSchema):
+class ImplantIO(InputSchema):
     kind: str
     count: int = 1
     lot_number: str = ""
@@ -117,13 +116,13 @@ class OperationOut(Schema):
         ]
 
 
-class OperationIn(StrictSchema):
+class OperationIn(InputSchema):
     patient: UUID
     admission: UUID
     diagnosis: UUID
     performed_on: date
-    started_at: datetime
-    ended_at: datetime
+    started_at: DateTime
+    ended_at: DateTime
     primary_surgeon: str
     asa_grade: int
     approach: str
@@ -144,35 +143,35 @@ class OperationIn(StrictSchema):
     implants: list[ImplantIO] = []
 
 
-class OperationPatch(StrictSchema):
+class OperationPatch(InputSchema):
     version: int
     reason: str = ""
-    admission: UUID | None = None
-    diagnosis: UUID | None = None
-    performed_on: date | None = None
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    primary_surgeon: str | None = None
-    asa_grade: int | None = None
-    approach: str | None = None
-    technique: str | None = None
-    procedures: list[str] | None = None
+    admission: UUID = omittable()
+    diagnosis: UUID = omittable()
+    performed_on: date = omittable()
+    started_at: DateTime = omittable()
+    ended_at: DateTime = omittable()
+    primary_surgeon: str = omittable()
+    asa_grade: int = omittable()
+    approach: str = omittable()
+    technique: str = omittable()
+    procedures: list[str] = omittable()
     level_from: str | None = None
     level_to: str | None = None
-    kind: str | None = None
+    kind: str = omittable()
     revision_of: UUID | None = None
-    asa_emergency: bool | None = None
-    navigation: bool | None = None
-    robot: bool | None = None
-    neuromonitoring: bool | None = None
+    asa_emergency: bool = omittable()
+    navigation: bool = omittable()
+    robot: bool = omittable()
+    neuromonitoring: bool = omittable()
     blood_loss_ml: int | None = None
     transfusion_units: Decimal | None = None
-    note: str | None = None
-    team: list[TeamMemberIO] | None = None
-    implants: list[ImplantIO] | None = None
+    note: str = omittable()
+    team: list[TeamMemberIO] = omittable()
+    implants: list[ImplantIO] = omittable()
 
 
-class SignIn(StrictSchema):
+class SignIn(InputSchema):
     password: str
     code: str = ""
 
@@ -201,7 +200,7 @@ class ComplicationOut(Schema):
         return obj.reoperation.public_id if obj.reoperation_id else None
 
 
-class ComplicationIn(StrictSchema):
+class ComplicationIn(InputSchema):
     category: str
     timing: str
     onset_on: date
@@ -214,15 +213,15 @@ class ComplicationIn(StrictSchema):
     note: str = ""
 
 
-class ComplicationPatch(StrictSchema):
+class ComplicationPatch(InputSchema):
     version: int
-    category: str | None = None
-    timing: str | None = None
-    onset_on: date | None = None
-    clavien_dindo: str | None = None
-    reported_by: str | None = None
-    present_at_discharge: bool | None = None
+    category: str = omittable()
+    timing: str = omittable()
+    onset_on: date = omittable()
+    clavien_dindo: str = omittable()
+    reported_by: str = omittable()
+    present_at_discharge: bool = omittable()
     reoperation: UUID | None = None
-    caused_readmission: bool | None = None
-    resolved: bool | None = None
-    note: str | None = None
+    caused_readmission: bool = omittable()
+    resolved: bool = omittable()
+    note: str = omittable()

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openspine.core.errors import ConflictError
 from openspine.core.forms import run_service
 from openspine.core.htmx import is_htmx_partial
-from openspine.patients.access import check_capability, get_patient_for
+from openspine.patients.access import check_capability, get_patient_for, record_opened
 from openspine.surgery import services
 from openspine.surgery.access import get_complication_for, get_operation_for
 from openspine.surgery.forms import (
@@ -31,6 +31,8 @@ def _status(form) -> int:
 
 def _operation_form(request, patient, operation, save):
     """Show the operation form; on a valid POST call ``save(fields, implants, form)`` via the glue."""
+    if request.method == "GET":  # the page names the patient (T-35)
+        record_opened(request.user, operation or patient)
     form = OperationForm(request.POST or None, instance=operation, patient=patient, user=request.user)
     implants = implant_formset(request.POST or None, operation)
     if request.method == "POST" and form.is_valid() and implants.is_valid():
@@ -109,6 +111,8 @@ def operation_sign(request, public_id):
     A wrong password or code is refused, audited and counts toward the account's lockout.
     """
     operation = get_operation_for(request.user, public_id, action="sign")
+    if request.method == "GET":  # the page shows the whole record and names the patient (T-35)
+        record_opened(request.user, operation, purpose="sign")
     form = SignForm(request.POST or None, needs_code=services.signing_needs_code(request.user))
     if request.method == "POST" and form.is_valid():
         errors = services.confirm_signer(
@@ -133,6 +137,8 @@ def operation_sign(request, public_id):
 
 
 def _complication_form(request, operation, complication, save, *, title):
+    if request.method == "GET":  # the page names the patient (T-35)
+        record_opened(request.user, complication or operation)
     form = ComplicationForm(request.POST or None, instance=complication, operation=operation)
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: save(form.service_fields(), form.cleaned_data["version"])):

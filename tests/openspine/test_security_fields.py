@@ -237,6 +237,7 @@ def test_a_lost_uniqueness_race_is_a_validation_error_naming_the_field(surgeon, 
     assert Patient.objects.count() == 1
 
 
+@pytest.mark.postgres
 @pytest.mark.req("T-75")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_of_one_person_leave_exactly_one_row():
