@@ -119,7 +119,8 @@ def declare_shared_errors(document: dict) -> dict:
                         status,
                         {"description": description, "content": {"application/json": {"schema": ERROR_REF}}},
                     )
-            if method == "post" and 201 in responses:
+            if method == "post" and 201 in responses and operation.get("security"):
+                # the same rule as idempotency.applies_to: authenticated creates only
                 operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_PARAMETER))
     return document
 

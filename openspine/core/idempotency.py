@@ -48,8 +48,13 @@ class _Pending:
 
 
 def applies_to(operation) -> bool:
-    """Return True for the operations that create something: a POST that answers 201."""
-    return "POST" in operation.methods and 201 in operation.response_models
+    """Return True for the operations that create something: an authenticated POST that answers 201.
+
+    Unauthenticated creates (the token grant) are left out: there is no user to key the claim on,
+    and replaying a stored answer would hand out the secret it holds a second time.
+    """
+    authenticated = any(callback is not None for callback in operation.auth_callbacks)
+    return authenticated and "POST" in operation.methods and 201 in operation.response_models
 
 
 def lifetime() -> timedelta:

@@ -136,9 +136,21 @@ def test_the_schema_declares_the_header_on_every_create_and_nowhere_else():
         (method, path)
         for path, operations in paths.items()
         for method, operation in operations.items()
-        if method == "post" and "201" in operation["responses"]
+        if method == "post" and "201" in operation["responses"] and operation.get("security")
     }
     assert declared == creates and len(creates) == 6
+
+
+def test_the_token_grant_ignores_the_key_and_never_replays_a_token(client, surgeon):
+    """The grant is unauthenticated and its answer is a secret: a replay would hand it out twice."""
+    from tests.openspine.test_security_api_tokens import grant
+
+    first = grant(client, surgeon, HTTP_IDEMPOTENCY_KEY=KEY)
+    second = grant(client, surgeon, HTTP_IDEMPOTENCY_KEY=KEY)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["token"] != second.json()["token"]
+    assert "Idempotent-Replayed" not in second.headers
+    assert not IdempotencyKey.objects.exists() and ApiToken.objects.filter(user=surgeon).count() == 2
 
 
 @pytest.mark.postgres
