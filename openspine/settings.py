@@ -2,7 +2,9 @@
 
 SQLite under ``var/`` is the default so that one can check out the project and run it with no
 configuration. ``OPENSPINE_ENV=production`` refuses to start without a real secret key, allowed
-hosts and PostgreSQL, and turns on the deployment hardening that ``check --deploy`` looks for.
+hosts, PostgreSQL, a field key, an audit key and an explicit audit anchor directory, refuses a
+superuser database role (see ``openspine.audit.dbrole``), and turns on the deployment hardening that
+``check --deploy`` looks for.
 """
 
 import ipaddress
@@ -239,6 +241,18 @@ LOCKOUT_ACCOUNT_WINDOW_SECONDS = envint("OPENSPINE_LOCKOUT_ACCOUNT_WINDOW_SECOND
 FIELD_ENCRYPTION_KEY = envsecret("OPENSPINE_FIELD_KEY", "")
 FIELD_ENCRYPTION_ALGORITHM = os.environ.get("OPENSPINE_FIELD_ALGORITHM", "aes-256-gcm")
 
+# The audit chain, its anchors and the sign-off seals are HMAC-SHA-256 under this key (a keyring like
+# the field key: "id:base64,id:base64", first entry seals). Separate from the field key; unset outside
+# production means a fixed development key (core/crypto.py), so demo data stays verifiable.
+AUDIT_KEY = envsecret("OPENSPINE_AUDIT_KEY", "")
+# Where the signed chain heads are anchored, outside the database, so that deleting the newest events
+# or truncating the table is detected. In production point it at a separate (ideally WORM) mount.
+AUDIT_ANCHOR_DIR = os.environ.get("OPENSPINE_AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchor"))
+# Independent chains with a lock each, so audited writes for different patients do not queue on one.
+AUDIT_STREAMS = envint("OPENSPINE_AUDIT_STREAMS", "16")
+if not 1 <= AUDIT_STREAMS <= 1024:
+    raise ImproperlyConfigured("OPENSPINE_AUDIT_STREAMS must be a number from 1 to 1024.")
+
 MFA_REQUIRED = envbool("OPENSPINE_MFA_REQUIRED", "true" if PRODUCTION else "false")
 MESSAGE_BACKEND = os.environ.get("OPENSPINE_MESSAGE_BACKEND", "openspine.proms.messaging.ConsoleBackend")
 INSTRUMENT_TEXT_DIR = os.environ.get("OPENSPINE_INSTRUMENT_TEXT_DIR", "")
@@ -265,6 +279,17 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "OPENSPINE_FIELD_KEY (or OPENSPINE_FIELD_KEY_FILE) must hold the field encryption key "
             "in production."
+        )
+    if not AUDIT_KEY:
+        raise ImproperlyConfigured(
+            "OPENSPINE_AUDIT_KEY (or OPENSPINE_AUDIT_KEY_FILE) must hold the audit chain key in production."
+        )
+    if AUDIT_KEY == FIELD_ENCRYPTION_KEY:
+        raise ImproperlyConfigured("OPENSPINE_AUDIT_KEY must be a separate key from OPENSPINE_FIELD_KEY.")
+    if not os.environ.get("OPENSPINE_AUDIT_ANCHOR_DIR"):
+        raise ImproperlyConfigured(
+            "OPENSPINE_AUDIT_ANCHOR_DIR must name the audit anchor directory in production "
+            "(a mount outside the database server, ideally write-once)."
         )
     DEBUG = False
     SESSION_COOKIE_SECURE = True

@@ -8,7 +8,10 @@ spine department's patients exist.
 
 import pytest
 from django.core.cache import caches
+from django.db import connections
+from django.test import TransactionTestCase
 
+from openspine.audit import triggers
 from tests import builders
 
 PASSWORD = builders.PASSWORD
@@ -23,6 +26,54 @@ def _throttles_start_empty(request, django_db_blocker):
     if committed or {"transactional_db", "live_server"} & set(request.fixturenames):
         with django_db_blocker.unblock():
             caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def audit_anchor_dir(tmp_path, settings):
+    """Give every test its own audit anchor directory.
+
+    Anchored chain heads live outside the database, so they would outlive a test's rolled-back or
+    flushed database and make the next test's trail look truncated.
+    """
+    settings.AUDIT_ANCHOR_DIR = str(tmp_path / "audit-anchor")
+    return tmp_path / "audit-anchor"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_audit_tables_between_transactional_tests():
+    """Let the test runner, and only it, empty the audit tables on PostgreSQL.
+
+    The no-truncate trigger refuses TRUNCATE for everyone, superusers included, and Django's flush at
+    the end of each transactional test truncates every table. Around that flush the harness switches
+    the trigger off, as a table owner could (``ALTER TABLE ... DISABLE TRIGGER``: the reason the chain
+    is anchored outside the database). The flush's post_migrate signal reinstalls the triggers.
+    """
+    flush = TransactionTestCase._fixture_teardown
+
+    def fixture_teardown(self):
+        names = self._databases_names(include_mirrors=False)
+        aliases = [alias for alias in names if connections[alias].vendor == "postgresql"]
+        for alias in aliases:
+            _set_no_truncate(alias, enabled=False)
+        try:
+            flush(self)
+        finally:
+            for alias in aliases:
+                _set_no_truncate(alias, enabled=True)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)
+        yield
+
+
+def _set_no_truncate(alias: str, *, enabled: bool) -> None:
+    connection = connections[alias]
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table in triggers.APPEND_ONLY_TABLES:
+            if table in existing:
+                action = "ENABLE" if enabled else "DISABLE"
+                cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {table}_no_truncate")
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ GOOD = {
     "OPENSPINE_ALLOWED_HOSTS": "openspine.hospital.example",
     "DATABASE_URL": "postgres://openspine@127.0.0.1:5432/openspine",
     "OPENSPINE_FIELD_KEY": "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0=",
+    "OPENSPINE_AUDIT_KEY": "YXVkaXQta2V5LWF1ZGl0LWtleS1hdWRpdC1rZXktYXU=",
+    "OPENSPINE_AUDIT_ANCHOR_DIR": "/var/lib/openspine-anchor",
 }
 
 
@@ -40,6 +42,9 @@ def test_deploy_check_is_clean_under_the_production_profile():
         ("OPENSPINE_SECRET_KEY", "short", "OPENSPINE_SECRET_KEY"),
         ("OPENSPINE_ALLOWED_HOSTS", None, "OPENSPINE_ALLOWED_HOSTS"),
         ("DATABASE_URL", None, "PostgreSQL"),
+        ("OPENSPINE_AUDIT_KEY", None, "OPENSPINE_AUDIT_KEY"),
+        ("OPENSPINE_AUDIT_KEY", GOOD["OPENSPINE_FIELD_KEY"], "separate"),
+        ("OPENSPINE_AUDIT_ANCHOR_DIR", None, "OPENSPINE_AUDIT_ANCHOR_DIR"),
     ],
 )
 def test_production_refuses_to_start_without_safe_settings(variable, value, message):

@@ -8,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     """One thing a person (or the system) did: who, in which role, when, to what, and what changed.
 
-    Rows are only ever inserted. Each row carries the SHA-256 of the previous row's hash and its own
-    canonical content (``hash``), so ``verify_audit`` can name the first row that was altered.
+    Rows are only ever inserted. Events form independent chains (``stream``, numbered by ``seq`` from
+    1); each row's ``hash`` is an HMAC-SHA-256, under the audit key named by ``key_id``, of the
+    previous row's ``hash`` and its own canonical content (see ``openspine.audit.chain``). Without the
+    key nobody can recompute it, so ``verify_audit`` names the first row that was altered, and the
+    anchored chain heads outside the database reveal deleted newest rows and truncation.
     Identifier fields are masked in ``before``/``after``; the trail never holds a full ID number.
     """
 
@@ -42,13 +45,29 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     request_id = models.CharField(_("request id"), max_length=32, blank=True)
     ip = models.CharField(_("IP address"), max_length=45, blank=True)
+    stream = models.PositiveSmallIntegerField(
+        _("stream"), default=0, help_text=_("Which of the independent audit chains the event belongs to.")
+    )
+    seq = models.PositiveBigIntegerField(
+        _("sequence"), help_text=_("Position of the event in its stream, from 1.")
+    )
+    key_id = models.CharField(_("key id"), max_length=32, help_text=_("Which audit key sealed the event."))
     prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    hash = models.CharField(
+        _("hash"),
+        max_length=64,
+        unique=True,
+        help_text=_("HMAC-SHA-256 of the previous hash and this event."),
+    )
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        constraints = [
+            # Two writers can never append the same position of a stream: no forks, even without locks.
+            models.UniqueConstraint(fields=["stream", "seq"], name="audit_event_stream_seq_unique")
+        ]
 
     def __str__(self):
         return f"{self.action} {self.object_type} {self.object_id}"

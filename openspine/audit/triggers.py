@@ -1,25 +1,40 @@
-"""PostgreSQL triggers: append-only audit tables (T-36) and row capture on clinical tables (T-34).
+"""PostgreSQL triggers: append-only audit tables (T-36) and row capture on every other table (T-34).
 
-The list of audited tables lives here, in :data:`CLINICAL_APPS`: every table of these apps (child
-tables and many-to-many tables included) gets the capture trigger. The clinical tables belong to
-apps above ``audit``, so the triggers are (re)installed after every ``migrate`` by a
-``post_migrate`` receiver instead of in a migration; installing is idempotent.
+Row capture is deny-by-default: every table of every installed model gets the capture trigger,
+child and many-to-many tables included, except those in :data:`CAPTURE_EXCLUDED`, each excluded for
+a stated reason. The tables belong to apps above ``audit``, so the triggers are (re)installed after
+every ``migrate`` by a ``post_migrate`` receiver instead of in a migration; installing is
+idempotent. Identifier and credential columns are masked (:data:`MASKED_COLUMNS`).
 
 Row capture records the application user from ``current_setting('openspine.actor', true)``, which
 :class:`openspine.audit.middleware.DatabaseActorMiddleware` sets for each request.
 
-Operations: the triggers stop the table owner too. A database superuser can still bypass them
-(``SET session_replication_role = replica`` or ``ALTER TABLE ... DISABLE TRIGGER``), which is why
-the hash chain exists: ``manage.py verify_audit`` names the first event edited that way. In
-production the application connects as a non-superuser role; grant it only INSERT and SELECT on
-the audit tables. A superuser may TRUNCATE them (the test runner's flush needs it); nobody else.
+The audit tables refuse UPDATE, DELETE and TRUNCATE for everyone, superusers and the table owner
+included. The owner can still ``ALTER TABLE ... DISABLE TRIGGER`` and a superuser can also set
+``session_replication_role = replica``; that is why the chain is keyed (HMAC, key outside the
+database) and its heads are anchored outside the database: ``manage.py verify_audit`` reports an
+edited event, deleted newest events and a truncated table. In production the application connects
+as a non-superuser role (``openspine.audit.dbrole`` refuses a superuser) with only INSERT and SELECT
+on the audit tables. The test suite's flush switches the no-truncate trigger off around Django's
+TRUNCATE, as an owner could (tests/conftest.py).
 """
 
 from django.apps import apps
 from django.db import connections
 
-CLINICAL_APPS = ("patients", "surgery", "sci")
 APPEND_ONLY_TABLES = ("audit_auditevent", "audit_rowchange")
+# Tables deliberately not captured, each with its reason; every other model table is.
+CAPTURE_EXCLUDED = {
+    "audit_auditevent": "the audit trail itself, append-only and chained",
+    "audit_rowchange": "the capture table itself; capturing it would recurse",
+    "django_migrations": "schema bookkeeping, written only by migrate",
+    "django_content_type": "framework catalogue rebuilt by migrate",
+    "auth_permission": "framework catalogue rebuilt by migrate",
+    "django_session": "session store: rewritten on every request and holds session keys",
+    "django_admin_log": "the admin's own change log, written next to an audited change",
+    "accounts_accountlock": "lockout counter; failures and lockouts are audit events",
+    "accounts_usersession": "sign-in bookkeeping touched on every request; sign-in and out are audited",
+}
 # Identifier columns: the capture shows that they changed, never their value.
 MASKED_COLUMNS = (
     "name",
@@ -31,15 +46,14 @@ MASKED_COLUMNS = (
     "password",
     "token",
     "token_hash",
+    "secret",
+    "code_hash",
 )
 
 FORBID_FUNCTION = """
 CREATE OR REPLACE FUNCTION openspine_forbid_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- A superuser may empty the table (the test runner's flush); the hash chain still shows tampering.
-  IF TG_OP = 'TRUNCATE' AND (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
-    RETURN NULL;
-  END IF;
+  -- Everyone, superusers included: emptying the trail is never an application operation.
   RAISE EXCEPTION 'audit table % is append-only: % refused', TG_TABLE_NAME, TG_OP
     USING ERRCODE = 'insufficient_privilege';
 END $$;
@@ -71,18 +85,14 @@ END $$;
 """
 
 
-def clinical_tables() -> list[str]:
-    """Return every table of the clinical apps that exist in this project."""
-    tables = []
-    for label in CLINICAL_APPS:
-        try:
-            config = apps.get_app_config(label)
-        except LookupError:
-            continue
-        for model in config.get_models(include_auto_created=True):
-            if model._meta.managed and not model._meta.proxy:
-                tables.append(model._meta.db_table)
-    return sorted(set(tables))
+def captured_tables() -> list[str]:
+    """Return the table of every installed model except :data:`CAPTURE_EXCLUDED`."""
+    tables = {
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    }
+    return sorted(tables - set(CAPTURE_EXCLUDED))
 
 
 def install_append_only(execute, tables=APPEND_ONLY_TABLES) -> None:
@@ -102,6 +112,7 @@ def install_append_only(execute, tables=APPEND_ONLY_TABLES) -> None:
 
 
 def install_row_capture(execute, tables) -> None:
+    """Install the capture function and its trigger on each of ``tables``."""
     masked = "ARRAY[" + ", ".join(f"'{c}'" for c in MASKED_COLUMNS) + "]::text[]"
     execute(CAPTURE_FUNCTION % {"masked": masked})
     for table in tables:
@@ -122,4 +133,4 @@ def install_all(using: str = "default", **kwargs) -> None:
         return
     with conn.cursor() as cursor:
         install_append_only(cursor.execute, [t for t in APPEND_ONLY_TABLES if t in existing])
-        install_row_capture(cursor.execute, [t for t in clinical_tables() if t in existing])
+        install_row_capture(cursor.execute, [t for t in captured_tables() if t in existing])

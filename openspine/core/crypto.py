@@ -16,6 +16,11 @@ key, development derives one from ``SECRET_KEY`` and warns loudly; production re
 A stored value is a versioned envelope ``v1:<key-id>:<alg>:<base64(nonce + ciphertext + tag)>``;
 the header is bound as associated data, so changing the key id or algorithm breaks the tag.
 Plaintext never reaches a log: errors name the key id, never the value.
+
+The same keyring format also carries the *authentication* keys (:func:`mac_keyring`): the audit
+chain, its anchors and the sign-off seals are HMAC-SHA-256 under ``settings.AUDIT_KEY``
+(``OPENSPINE_AUDIT_KEY``), a key separate from the field key, with one derived sub-key per purpose.
+Each sealed row stores the key id, so old rows keep verifying with old keys after a rotation.
 """
 
 import base64
@@ -40,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 ENVELOPE_VERSION = "v1"
 ALGORITHMS = ("aes-256-gcm", "sm4-gcm")
+MAC_ALGORITHM = "hmac-sha256"
 NONCE_BYTES = 12
 TAG_BYTES = 16
 
@@ -63,6 +69,10 @@ class FieldKey:
     def index_key(self, algorithm: str) -> bytes:
         return _derive(self.master, algorithm, b"openspine blind index", 32)
 
+    def mac_key(self, purpose: str) -> bytes:
+        # HKDF-SHA-256 with the purpose as info: a MAC made for one purpose is useless for another.
+        return _derive(self.master, MAC_ALGORITHM, b"openspine mac " + purpose.encode(), 32)
+
 
 @lru_cache(maxsize=32)
 def _derive(master: bytes, algorithm: str, info: bytes, length: int) -> bytes:
@@ -70,13 +80,13 @@ def _derive(master: bytes, algorithm: str, info: bytes, length: int) -> bytes:
     return HKDF(algorithm=digest, length=length, salt=None, info=info).derive(master)
 
 
-def _decode_key(text: str) -> bytes:
+def _decode_key(text: str, variable: str) -> bytes:
     try:
         key = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError) as error:
-        raise ImproperlyConfigured("OPENSPINE_FIELD_KEY must be base64 (32 random bytes).") from error
+        raise ImproperlyConfigured(f"{variable} must be base64 (32 random bytes).") from error
     if len(key) != 32:
-        raise ImproperlyConfigured("OPENSPINE_FIELD_KEY must decode to exactly 32 bytes.")
+        raise ImproperlyConfigured(f"{variable} must decode to exactly 32 bytes.")
     return key
 
 
@@ -85,17 +95,20 @@ def _default_key_id(master: bytes) -> str:
     return "k" + hashlib.sha256(b"openspine key id" + master).hexdigest()[:8]
 
 
-def parse_keyring(value: str) -> list[FieldKey]:
-    """Return the keys of ``value`` (``base64`` or ``id:base64,id:base64``), primary first."""
+def parse_keyring(value: str, *, variable: str = "OPENSPINE_FIELD_KEY") -> list[FieldKey]:
+    """Return the keys of ``value`` (``base64`` or ``id:base64,id:base64``), primary first.
+
+    ``variable`` names the setting in error messages.
+    """
     keys = []
     for entry in (part.strip() for part in value.split(",")):
         if not entry:
             continue
         key_id, _, text = entry.rpartition(":") if ":" in entry else ("", "", entry)
-        master = _decode_key(text)
+        master = _decode_key(text, variable)
         key_id = key_id or _default_key_id(master)
         if not key_id.isalnum():
-            raise ImproperlyConfigured("Field key ids must be letters and digits only.")
+            raise ImproperlyConfigured(f"Key ids in {variable} must be letters and digits only.")
         keys.append(FieldKey(key_id, master))
     return keys
 
@@ -212,3 +225,50 @@ def keyring() -> Keyring:
 
 def is_envelope(value) -> bool:
     return isinstance(value, str) and value.startswith(f"{ENVELOPE_VERSION}:")
+
+
+# --- message authentication (audit chain, anchors, sign-off seals) ----------------------------------
+
+# Outside production an unset OPENSPINE_AUDIT_KEY means this fixed, public key, so a development
+# database stays verifiable whatever SECRET_KEY is; production refuses to start without a real key.
+DEV_MAC_KEY = FieldKey("dev", hashlib.sha256(b"openspine development audit key, not a secret").digest())
+
+
+class UnknownKeyError(Exception):
+    """A sealed value names a key id that is not in the keyring."""
+
+
+class MacKeyring:
+    """The authentication keys: the primary (first) one seals new rows, every one of them verifies.
+
+    Callers put the key id into the message they authenticate, so a row cannot claim another key.
+    """
+
+    def __init__(self, keys: list[FieldKey]):
+        if not keys:
+            raise ImproperlyConfigured("The audit keyring is empty.")
+        self.keys = {key.key_id: key for key in keys}
+        self.primary = keys[0]
+
+    def mac(self, purpose: str, message: bytes, *, key_id: str) -> str:
+        """Return the HMAC-SHA-256 (hex) of ``message`` for ``purpose`` under the key ``key_id``."""
+        key = self.keys.get(key_id)
+        if key is None:
+            raise UnknownKeyError(key_id)
+        return hmac.new(key.mac_key(purpose), message, hashlib.sha256).hexdigest()
+
+    def verify(self, purpose: str, message: bytes, *, key_id: str, mac: str) -> bool:
+        """Return True if ``mac`` authenticates ``message``; raise UnknownKeyError for a foreign key id."""
+        return hmac.compare_digest(self.mac(purpose, message, key_id=key_id), mac or "")
+
+
+_mac_cache: dict[str, MacKeyring] = {}
+
+
+def mac_keyring() -> MacKeyring:
+    """Return the authentication keyring built from ``settings.AUDIT_KEY`` (cached per value)."""
+    value = getattr(settings, "AUDIT_KEY", "") or ""
+    if value not in _mac_cache:
+        keys = parse_keyring(value, variable="OPENSPINE_AUDIT_KEY") if value else [DEV_MAC_KEY]
+        _mac_cache[value] = MacKeyring(keys)
+    return _mac_cache[value]

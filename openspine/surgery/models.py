@@ -269,7 +269,9 @@ class Signature(models.Model):
     """A Part 11-style sign-off: who signed, when, with which meaning, over which content hash.
 
     It is not a legally reliable electronic signature under the Electronic Signature Law (that needs
-    the hospital CA); the UI says so. An amendment sets ``invalidated_at``.
+    the hospital CA); the UI says so. ``content_hash`` is the SHA-256 of the signed content and
+    ``mac`` a keyed seal over it and the signature itself (``surgery/signing.py``), so an edit behind
+    the application is detected even with a recomputed hash. An amendment sets ``invalidated_at``.
     """
 
     operation = models.ForeignKey(
@@ -282,6 +284,13 @@ class Signature(models.Model):
     meaning = models.CharField(_("meaning"), max_length=20, choices=SignatureMeaning.choices)
     signed_at = models.DateTimeField(_("signed at"))
     content_hash = models.CharField(_("content hash"), max_length=64)
+    key_id = models.CharField(_("key id"), max_length=32, blank=True)
+    mac = models.CharField(
+        _("seal"),
+        max_length=64,
+        blank=True,
+        help_text=_("Keyed HMAC-SHA-256 over the operation, signer, meaning, time and content hash."),
+    )
     invalidated_at = models.DateTimeField(_("invalidated at"), null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,9 @@
 """Every change to operations and complications: one transaction, one audit event each.
 
 An operation is written as a whole (fields, procedures, team, implants) so that a failing row leaves
-nothing behind. Signing stores a SHA-256 of the record's canonical content; a change to a signed
-record is an amendment with a reason, which voids the signature until the record is signed again.
+nothing behind. Signing stores a SHA-256 of the record's canonical content and a keyed seal over it
+(``signing.py``); a change to a signed record is an amendment with a reason, which voids the
+signature until the record is signed again.
 """
 
 import datetime
@@ -22,6 +23,7 @@ from openspine.accounts.roles import can
 from openspine.audit.services import diff, jsonable, snapshot
 from openspine.core.errors import DomainError
 from openspine.core.locking import save_with_version
+from openspine.surgery import signing
 from openspine.surgery.choices import (
     ImplantKind,
     OperationStatus,
@@ -219,24 +221,51 @@ def content_hash(operation: Operation) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _seal_values(signature: Signature) -> dict:
+    return {
+        "operation_id": signature.operation.public_id,
+        "signer_id": signature.signer_id,
+        "signer_name": signature.signer_name,
+        "meaning": signature.meaning,
+        "signed_at": signature.signed_at,
+        "content_hash": signature.content_hash,
+    }
+
+
 def verify_signature(signature: Signature) -> bool:
-    """Return True if the operation's current content still has the hash the signer signed."""
-    return content_hash(signature.operation) == signature.content_hash
+    """Return True if the record still has the signed content and the signature its keyed seal.
+
+    The seal catches what the plain hash cannot: a record edited by SQL whose ``content_hash`` was
+    recomputed, or a signature altered or copied from another record.
+    """
+    sealed = signing.is_sealed(key_id=signature.key_id, mac=signature.mac, **_seal_values(signature))
+    return sealed and content_hash(signature.operation) == signature.content_hash
+
+
+def _voided_without_amendment(signature: Signature) -> bool:
+    # The amendment service voids signatures at the amendment's own time; a void with no amendment
+    # at that time was set behind the application, e.g. to hide an edit from this check.
+    return not Amendment.objects.filter(
+        operation_id=signature.operation_id, amended_at=signature.invalidated_at
+    ).exists()
 
 
 def tampered_operations() -> list[Operation]:
-    """Return the operations whose content changed since their active signature (T-43).
+    """Return the operations changed behind the application since their signature (T-43).
 
-    Recomputes the hash of every operation with an active (not invalidated) signature. A change that
-    went through the services invalidates the signature first, so a mismatch means the record was
-    changed behind the application (raw SQL, a restore, a bulk update). Each one is audited.
+    Recomputes the hash and checks the seal of every active (not invalidated) signature, and checks
+    that every voided signature was voided by an amendment. A change that went through the services
+    invalidates the signature with an amendment first, so a mismatch means the record was changed
+    behind the application (raw SQL, a restore, a bulk update). Each one is audited.
     """
-    signatures = (
-        Signature.objects.filter(invalidated_at__isnull=True).select_related("operation").order_by("pk")
-    )
+    signatures = Signature.objects.select_related("operation").order_by("pk")
     tampered: dict[int, Operation] = {}
     for signature in signatures.iterator():
-        if signature.operation_id not in tampered and not verify_signature(signature):
+        if signature.invalidated_at is None:
+            intact = verify_signature(signature)
+        else:
+            intact = not _voided_without_amendment(signature)
+        if signature.operation_id not in tampered and not intact:
             tampered[signature.operation_id] = signature.operation
             audit.record(
                 None,
@@ -435,7 +464,7 @@ def sign_operation(operation: Operation, *, actor, meaning: str = SignatureMeani
     same transaction, so a failing receiver undoes the signature too.
     """
     meaning = _signing_meaning(operation, actor, meaning)
-    signature = Signature.objects.create(
+    signature = Signature(
         operation=operation,
         signer=actor,
         signer_name=str(actor),
@@ -443,6 +472,8 @@ def sign_operation(operation: Operation, *, actor, meaning: str = SignatureMeani
         signed_at=timezone.now(),
         content_hash=content_hash(operation),
     )
+    signature.key_id, signature.mac = signing.seal(**_seal_values(signature))
+    signature.save(force_insert=True)
     before_status = operation.status
     operation.status = OperationStatus.SIGNED
     save_with_version(operation, operation.version)

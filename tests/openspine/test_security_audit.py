@@ -1,7 +1,9 @@
 """The audit trail: coverage, immutability, fail-closed writes, review and export (security.md E)."""
 
 import csv
+import hashlib
 import io
+import json
 from datetime import timedelta
 from unittest import mock
 
@@ -12,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openspine import audit
-from openspine.audit import triggers
 from openspine.audit.models import AuditEvent, RowChange
 from openspine.audit.services import set_database_actor
 from openspine.patients.models import Patient
@@ -21,16 +22,64 @@ from tests import builders
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL triggers")
 
 
-def _tamper(event_id: int, reason: str) -> None:
-    """Edit an audit row behind the application's back, as a database superuser could."""
+def _as_superuser(sql: str, params=None) -> None:
+    """Run ``sql`` on the audit tables behind the application's back, as a database superuser could."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The append-only trigger stops even the table owner; a superuser can switch triggers
             # off for the transaction (session_replication_role = replica), which is what we simulate.
             cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("UPDATE audit_auditevent SET reason = %s WHERE id = %s", [reason, event_id])
+        cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def _tamper(event_id: int, reason: str) -> None:
+    _as_superuser("UPDATE audit_auditevent SET reason = %s WHERE id = %s", [reason, event_id])
+
+
+# What an unkeyed chain would hash: anyone who can read the code can recompute it.
+UNKEYED_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "patient_id",
+    "before",
+    "after",
+    "reason",
+    "request_id",
+    "ip",
+)
+
+
+def _edit_and_recompute(event_id: int, reason: str) -> None:
+    """Edit an event and recompute plain SHA-256 links from it on, as an attacker with write access would."""
+    _tamper(event_id, reason)
+    rows = list(AuditEvent.objects.order_by("id").values("id", "prev_hash", *UNKEYED_FIELDS))
+    prev = None
+    for row in rows:
+        if row["id"] >= event_id:
+            data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+            data = {k: data[k] for k in UNKEYED_FIELDS}
+            text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+            new_hash = hashlib.sha256((prev + text).encode()).hexdigest()
+            _as_superuser(
+                "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
+                [prev, new_hash, row["id"]],
+            )
+            prev = new_hash
+        else:
+            prev = AuditEvent.objects.get(pk=row["id"]).hash
+
+
+def _verify_audit_error() -> str:
+    with pytest.raises(CommandError) as error:
+        call_command("verify_audit")
+    return str(error.value)
 
 
 @pytest.mark.req("T-36")
@@ -49,6 +98,27 @@ def test_verify_audit_names_the_first_tampered_event(surgeon):
     with pytest.raises(CommandError) as error:
         call_command("verify_audit")
     assert f"audit event {events[1].pk} " in str(error.value)
+
+
+@pytest.mark.req("T-36")
+def test_verify_audit_catches_an_edit_with_recomputed_sha256_links(surgeon):
+    for _ in range(3):
+        builders.make_patient(actor=surgeon)
+    events = list(AuditEvent.objects.order_by("id"))
+    _edit_and_recompute(events[1].pk, "nothing happened here")
+    assert f"audit event {events[1].pk} " in _verify_audit_error()
+
+
+@pytest.mark.req("T-36")
+def test_verify_audit_catches_the_newest_events_deleted(surgeon, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            builders.make_patient(actor=surgeon)
+    call_command("verify_audit", stdout=io.StringIO())
+    newest = list(AuditEvent.objects.order_by("-id")[:2])
+    _as_superuser("DELETE FROM audit_auditevent WHERE id IN (%s, %s)", [newest[0].pk, newest[1].pk])
+    message = _verify_audit_error()
+    assert f"stream {newest[0].stream}:" in message and "deleted" in message
 
 
 @pytest.mark.req("T-37")
@@ -104,18 +174,87 @@ def test_the_application_role_cannot_truncate_the_audit_tables(surgeon):
 
 
 @pytest.mark.postgres
+@pytest.mark.req("T-36")
+@postgres_only
+@pytest.mark.parametrize("table", ["audit_auditevent", "audit_rowchange"])
+def test_even_a_superuser_cannot_truncate_the_audit_tables(surgeon, table):
+    builders.make_patient(actor=surgeon)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        assert cursor.fetchone()[0], "the test database role is expected to be a superuser"
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {table}")
+    assert AuditEvent.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.req("T-36")
+@postgres_only
+def test_verify_audit_reports_a_trail_truncated_with_the_trigger_disabled(
+    surgeon, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        builders.make_patient(actor=surgeon)
+    streams = set(AuditEvent.objects.values_list("stream", flat=True))
+    with connection.cursor() as cursor:
+        # The table owner can switch the trigger off; the anchor outside the database still knows.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_truncate")
+        cursor.execute("TRUNCATE audit_auditevent")
+    message = _verify_audit_error()
+    assert all(f"stream {stream}:" in message for stream in streams) and "truncated" in message
+
+
+# Tables the row-capture trigger deliberately leaves out, each with its reason. Derived here from
+# pg_catalog, not from the trigger module, so a table the triggers forget makes this test fail.
+CAPTURE_EXCLUSIONS = {
+    "audit_auditevent": "the audit trail itself: append-only and hash-chained",
+    "audit_rowchange": "the capture table itself (capturing it would recurse)",
+    "django_migrations": "schema bookkeeping written only by migrate",
+    "django_content_type": "framework catalogue rebuilt by migrate",
+    "auth_permission": "framework catalogue rebuilt by migrate",
+    "django_session": "session store: churns on every request and holds session keys",
+    "django_admin_log": "the admin's own change log, written beside the audited change",
+    "accounts_accountlock": "lockout counter; failures and lockouts are audit events",
+    "accounts_usersession": "sign-in bookkeeping touched on every request; sign-in and sign-out are audited",
+}
+
+
+@pytest.mark.postgres
 @pytest.mark.req("T-34")
 @postgres_only
-def test_every_clinical_table_has_the_capture_trigger(db):
-    tables = triggers.clinical_tables()
-    assert {"patients_patient", "patients_admission", "patients_diagnosis"} <= set(tables)
+def test_every_table_outside_the_exclusions_has_the_capture_trigger(db):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgname = 'openspine_capture'"
+            "SELECT c.relname, EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid "
+            "AND t.tgname = 'openspine_capture' AND t.tgenabled <> 'D') "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')"
         )
-        covered = {row[0] for row in cursor.fetchall()}
-    assert set(tables) - covered == set()
+        tables = dict(cursor.fetchall())
+    assert {"proms_questionnaireresponse", "accounts_user", "surgery_operation"} <= set(tables)
+    uncovered = sorted(t for t, covered in tables.items() if not covered and t not in CAPTURE_EXCLUSIONS)
+    assert uncovered == []
+
+
+@pytest.mark.postgres
+@pytest.mark.req("T-34")
+@postgres_only
+def test_user_and_credential_rows_are_captured_with_secrets_masked(surgeon):
+    from openspine.accounts.models import TotpDevice
+
+    set_database_actor(surgeon)
+    type(surgeon).objects.filter(pk=surgeon.pk).update(password="md5$raw$leak", role="director")
+    changed = RowChange.objects.filter(table_name="accounts_user", op="UPDATE", row_pk=str(surgeon.pk)).last()
+    assert changed.new["role"] == "director" and changed.old["role"] == "surgeon"
+    assert changed.new["password"] == "***" and "leak" not in str(changed.new)
+    assert changed.actor == f"{surgeon.pk}:surgeon"
+    TotpDevice.objects.create(user=surgeon, secret="JBSWY3DPEHPK3PXP", confirmed_at=timezone.now())
+    device = RowChange.objects.get(table_name="accounts_totpdevice", op="INSERT")
+    assert device.new["secret"] == "***"
+    set_database_actor(None)
 
 
 @pytest.mark.postgres

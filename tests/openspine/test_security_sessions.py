@@ -47,6 +47,8 @@ def test_production_profile_sets_secure_host_prefixed_cookies(tmp_path):
         "DJANGO_SETTINGS_MODULE": "openspine.settings",
         "OPENSPINE_VAR_DIR": str(tmp_path),
         "OPENSPINE_FIELD_KEY": "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0=",
+        "OPENSPINE_AUDIT_KEY": "YXVkaXQta2V5LWF1ZGl0LWtleS1hdWRpdC1rZXktYXU=",
+        "OPENSPINE_AUDIT_ANCHOR_DIR": str(tmp_path / "anchor"),
     }
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()\n" + PRODUCTION_SETTINGS],

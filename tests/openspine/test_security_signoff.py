@@ -1,5 +1,7 @@
 """Sign-off re-authentication with the second factor (T-42) and tamper detection of signed records (T-43)."""
 
+import hashlib
+import json
 from io import StringIO
 
 import pyotp
@@ -14,7 +16,7 @@ from openspine.accounts import lockout, mfa
 from openspine.accounts.models import AccountLock, ApiToken, TotpDevice
 from openspine.audit.models import AuditEvent
 from openspine.surgery import services
-from openspine.surgery.models import Operation
+from openspine.surgery.models import Operation, Signature
 from tests import builders
 
 
@@ -277,3 +279,56 @@ def test_verify_signatures_ignores_amended_records(surgeon, operation):
     )
     output, error = _run_verify()
     assert error is None and str(operation.public_id) not in output
+
+
+def _plain_sha256(operation) -> str:
+    """What anyone who can read the code can recompute: SHA-256 of the record's canonical JSON."""
+    text = json.dumps(
+        services.record_content(operation), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.mark.req("T-43")
+def test_verify_signatures_catches_an_sql_edit_with_a_recomputed_hash(surgeon, patient, operation):
+    signature = services.sign_operation(operation, actor=surgeon)
+    untouched = builders.make_operation(patient, actor=surgeon)
+    services.sign_operation(untouched, actor=surgeon)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Operation._meta.db_table} SET blood_loss_ml = %s WHERE id = %s",  # noqa: S608
+            [5000, operation.pk],
+        )
+        cursor.execute(
+            f"UPDATE {Signature._meta.db_table} SET content_hash = %s WHERE id = %s",  # noqa: S608
+            [_plain_sha256(operation), signature.pk],
+        )
+    output, error = _run_verify()
+    assert error is not None
+    assert str(operation.public_id) in output and str(untouched.public_id) not in output
+
+
+@pytest.mark.req("T-43")
+def test_a_seal_copied_from_another_signature_does_not_verify(surgeon, patient, operation):
+    """The keyed seal binds the operation, signer, meaning and time, so it cannot be moved."""
+    signature = services.sign_operation(operation, actor=surgeon)
+    twin = builders.make_operation(patient, actor=surgeon)
+    other = services.sign_operation(twin, actor=surgeon)
+    assert services.verify_signature(other) and services.verify_signature(signature)
+    copied = {name: getattr(signature, name) for name in ("content_hash", "key_id", "mac")}
+    Signature.objects.filter(pk=other.pk).update(**copied, signed_at=signature.signed_at)
+    other.refresh_from_db()
+    assert not services.verify_signature(other)
+
+
+@pytest.mark.req("T-43")
+def test_verify_signatures_catches_a_signature_voided_by_sql_to_hide_an_edit(surgeon, operation):
+    signature = services.sign_operation(operation, actor=surgeon)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Operation._meta.db_table} SET blood_loss_ml = %s WHERE id = %s",  # noqa: S608
+            [5000, operation.pk],
+        )
+    Signature.objects.filter(pk=signature.pk).update(invalidated_at=timezone.now())
+    output, error = _run_verify()
+    assert error is not None and str(operation.public_id) in output

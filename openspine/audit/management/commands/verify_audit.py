@@ -1,16 +1,23 @@
-"""Verify the audit trail's hash chain; name the first altered event and exit non-zero if any."""
+"""Verify the keyed audit chain and its anchors; name the first altered event per stream, exit 1 if any."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openspine.audit.models import AuditEvent
-from openspine.audit.services import verify_chain
+from openspine.audit.verify import verify_trail
 
 
 class Command(BaseCommand):
-    help = "Check the hash chain of the audit trail and name the first tampered event."
+    help = (
+        "Check every audit event's MAC and chain link, stream by stream, and each stream against its "
+        "anchored head (deleted newest events, truncation); name what was tampered with."
+    )
 
     def handle(self, *args, **options):
-        broken = verify_chain()
-        if broken is not None:
-            raise CommandError(f"TAMPERED: audit event {broken} does not match its hash chain.")
-        self.stdout.write(f"OK: {AuditEvent.objects.count()} audit events verified.")
+        result = verify_trail()
+        if not result.ok:
+            raise CommandError("TAMPERED:\n" + "\n".join(f"  {problem}" for problem in result.problems))
+        self.stdout.write(
+            f"OK: {result.events} audit events in {result.streams} streams verified; "
+            f"{result.anchored} anchored heads present."
+        )
+        for note in result.notes:
+            self.stdout.write(f"note: {note}")
