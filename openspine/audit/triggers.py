@@ -34,6 +34,8 @@ CAPTURE_EXCLUDED = {
     "django_admin_log": "the admin's own change log, written next to an audited change",
     "accounts_accountlock": "lockout counter; failures and lockouts are audit events",
     "accounts_usersession": "sign-in bookkeeping touched on every request; sign-in and out are audited",
+    "accounts_accountwidelock": "account-wide lockout counter; lockouts are audit events",
+    "core_idempotencykey": "replay store for API creates; the create it guards is audited",
 }
 # Identifier columns: the capture shows that they changed, never their value.
 MASKED_COLUMNS = (

@@ -219,6 +219,9 @@ CAPTURE_EXCLUSIONS = {
     "django_admin_log": "the admin's own change log, written beside the audited change",
     "accounts_accountlock": "lockout counter; failures and lockouts are audit events",
     "accounts_usersession": "sign-in bookkeeping touched on every request; sign-in and sign-out are audited",
+    "accounts_accountwidelock": "account-wide lockout counter; lockouts are audit events",
+    "core_idempotencykey": "replay store for API creates; the create it guards is audited",
+    "openspine_cache": "the shared cache table (throttle counters), not a model; rewritten constantly",
 }
 
 

@@ -5,6 +5,8 @@ key on the real client (the right-most X-Forwarded-For hop that is not a trusted
 counts must live in a cache that every worker process shares, not in one process's memory.
 """
 
+import os
+
 import pytest
 from django.conf import settings
 from django.core.cache import CacheHandler, caches
@@ -42,7 +44,8 @@ def via_proxy(client_address) -> dict:
 
 
 def test_settings_and_test_settings_use_the_database_cache_not_process_memory():
-    assert settings.SETTINGS_MODULE == "openspine.settings_test"
+    # (settings.SETTINGS_MODULE reads None inside the autouse settings overrides)
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "openspine.settings_test"
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
 
 
