@@ -176,6 +176,16 @@ class Patient(ClinicalRecord):
         sync_derived_fields(self)
         self._check_national_id_unique()
 
+    def validate_constraints(self, exclude=None):
+        """Check the constraints, leaving national-ID uniqueness to clean() and the database.
+
+        clean() reports a duplicate national ID on the national ID field. Django's own check of the
+        conditional unique constraint would report the same duplicate as a nameless error when a
+        concurrent registration commits between the two checks; the constraint itself still decides
+        that race, and the service turns its IntegrityError into the named error.
+        """
+        super().validate_constraints(exclude={*(exclude or ()), "national_id_index"})
+
     def _check_national_id_unique(self):
         # Uniqueness lives on the blind index (the ciphertext differs every time); the constraint
         # added in migration 0003 is the database backstop.
