@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from openspine.accounts import lockout, mfa, services
@@ -17,6 +17,7 @@ from openspine.accounts.roles import can
 from openspine.accounts.schemas import ErrorOut, TokenOut, TokenRequest
 from openspine.accounts.security_log import log_event
 from openspine.core import context, throttle
+from openspine.core.errors import Throttled
 
 TOKEN_FAILURE_LIMIT = 20
 TOKEN_FAILURE_WINDOW_SECONDS = 10 * 60
@@ -38,9 +39,11 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token):
         keys = _throttle_keys(token)
-        if any(throttle.blocked(key, TOKEN_FAILURE_LIMIT) for key in keys):
+        blocking = [key for key in keys if throttle.blocked(key, TOKEN_FAILURE_LIMIT)]
+        if blocking:
             log_event("accounts.token.throttled")
-            raise HttpError(429, _("Too many failed attempts; try again later."))
+            wait = max(throttle.retry_after(key) for key in blocking)
+            raise Throttled(_("Too many failed attempts; try again later."), retry_after=wait)
         api_token = (
             ApiToken.objects.select_related("user", "user__department")
             .filter(token_hash=hash_token(token))

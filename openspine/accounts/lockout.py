@@ -16,6 +16,7 @@ address's counter: the attacker is elsewhere.
 """
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,6 +59,18 @@ def is_locked(user_or_key, *, address: str | None = None) -> bool:
     locks = AccountLock.objects.filter(key=key, locked_until__gt=now)
     address = _address(address)
     return (locks.filter(address=address) if address else locks).exists()
+
+
+def seconds_locked(user_or_key, *, address: str | None = None) -> int:
+    """Return how many seconds the lock of :func:`is_locked` still lasts (0 when not locked)."""
+    key, now = _key(user_or_key), timezone.now()
+    address = _address(address)
+    locks = AccountLock.objects.filter(key=key, locked_until__gt=now)
+    ends = [
+        *AccountWideLock.objects.filter(key=key, locked_until__gt=now).values_list("locked_until", flat=True),
+        *(locks.filter(address=address) if address else locks).values_list("locked_until", flat=True),
+    ]
+    return max((math.ceil((end - now).total_seconds()) for end in ends), default=0)
 
 
 def locked_keys() -> set[str]:

@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as InputError
 
 from openspine.core import idempotency
-from openspine.core.errors import ConflictError, DomainError
+from openspine.core.errors import ConflictError, DomainError, Throttled
 from openspine.core.schemas import ErrorOut
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
@@ -27,6 +27,7 @@ SHARED_ERRORS = [
     (409, "The record changed since you read it (current_version tells the new version).", "write"),
     (413, "The body is larger than the upload limit (DATA_UPLOAD_MAX_MEMORY_SIZE).", "body"),
     (422, "Invalid input: detail lists each field and why.", "all"),
+    (429, "Too many failed attempts from this address or with this token; wait Retry-After seconds.", "all"),
 ]
 IDEMPOTENCY_PARAMETER = {
     "name": idempotency.HEADER,
@@ -65,7 +66,13 @@ def input_details(error: InputError) -> list[dict]:
 
 
 def install_error_handlers(api) -> None:
-    """Map domain, input and Django errors to 403, 404, 409, 413 and 422 JSON answers."""
+    """Map domain, input and Django errors to 403, 404, 409, 413, 422 and 429 JSON answers."""
+
+    @api.exception_handler(Throttled)
+    def on_throttled(request, exc):
+        response = api.create_response(request, {"detail": str(exc)}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(InputError)
     def on_invalid_input(request, exc):

@@ -11,3 +11,15 @@ class ConflictError(DomainError):
     def __init__(self, message, *, current=None):
         super().__init__(message)
         self.current = current
+
+
+class Throttled(Exception):
+    """Refuse a request for a while: too many failed attempts on its address, token or account.
+
+    ``retry_after`` is the number of seconds until the window closes; the API answers 429 with a
+    ``Retry-After`` header carrying it (RFC 9110 section 10.2.3), so a well-behaved client waits.
+    """
+
+    def __init__(self, message, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))

@@ -4,6 +4,7 @@ Views use only these functions, so a change in proms touches one file here.
 """
 
 import hmac
+import math
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,6 +63,14 @@ def _lockout_key(link) -> str:
 def is_locked(link) -> bool:
     """Return True while identity checks on ``link`` are refused (shared lockout, T-3 and T-31)."""
     return lockout.is_locked(_lockout_key(link)) or link.is_locked()
+
+
+def seconds_locked(link) -> int:
+    """Return how long identity checks on ``link`` stay refused, in seconds (for Retry-After)."""
+    remaining = lockout.seconds_locked(_lockout_key(link))
+    if link.is_locked():
+        remaining = max(remaining, math.ceil((link.locked_until - timezone.now()).total_seconds()))
+    return remaining
 
 
 def record_check_failure(link) -> bool:

@@ -145,9 +145,15 @@ def home(request):
     return redirect(_next_url(session, _questions(link, session)))
 
 
+def _locked(request, link):
+    response = _render(request, "portal/identity_locked.html", {"minutes": _cooloff_minutes()}, status=429)
+    response["Retry-After"] = str(max(1, followups.seconds_locked(link)))
+    return response
+
+
 def _identity_check(request, session, link):
     if followups.is_locked(link):
-        return _render(request, "portal/identity_locked.html", {"minutes": _cooloff_minutes()}, status=429)
+        return _locked(request, link)
     patient = followups.patient_of(link)
     form = IdentityForm(request.POST or None, patient=patient)
     if request.method == "POST":
@@ -157,9 +163,7 @@ def _identity_check(request, session, link):
             request.session.cycle_key()
             return redirect("portal:home")
         if form.failed_check and followups.record_check_failure(link):
-            return _render(
-                request, "portal/identity_locked.html", {"minutes": _cooloff_minutes()}, status=429
-            )
+            return _locked(request, link)
     context_ = {
         "form": form,
         "lockout_limit": settings.LOCKOUT_FAILURE_LIMIT,

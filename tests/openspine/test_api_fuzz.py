@@ -82,7 +82,7 @@ def test_the_served_schema_is_the_one_fuzzed_and_declares_its_errors(client, sur
     for path, operations in served["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])
-            assert {"401", "403", "404", "422"} <= codes, (method, path)
+            assert {"401", "403", "404", "422", "429"} <= codes, (method, path)
             if "requestBody" in operation:
                 assert {"400", "413"} <= codes, (method, path)
             if method == "patch":

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openspine.accounts import lockout
-from openspine.accounts.api import TOKEN_FAILURE_LIMIT
+from openspine.accounts.api import TOKEN_FAILURE_LIMIT, TOKEN_FAILURE_WINDOW_SECONDS
 from openspine.accounts.models import AccountLock, ApiToken, TotpDevice
 from openspine.audit.models import AuditEvent
 from tests import builders
@@ -195,6 +195,8 @@ def test_bearer_failures_are_throttled_per_address(client, surgeon, caplog):
     caplog.set_level(logging.INFO, logger="openspine.security")
     throttled = bearer(client, raw, REMOTE_ADDR="203.0.113.9")
     assert throttled.status_code == 429
+    assert 0 < int(throttled["Retry-After"]) <= TOKEN_FAILURE_WINDOW_SECONDS
+    assert throttled.json()["detail"]
     assert "accounts.token.throttled" in caplog.text
     assert bearer(client, raw, REMOTE_ADDR="198.51.100.7").status_code == 200
 
