@@ -126,7 +126,15 @@ NAMED = (
 )
 
 #: Sweep survivors judged equivalent: (file, description prefix) -> why no result can change.
-EQUIVALENT: dict[tuple[str, str], str] = {}
+EQUIVALENT: dict[tuple[str, str], str] = {
+    # FK(i) boundaries: at each edge both branches give the same key muscle (section 1 FK table)
+    ("impairment.py", "29: LtE -> Lt"): "FK(4): 'i <= 4 -> 0' and 'i - 4' both give C5",
+    ("impairment.py", "29: 4 -> 3"): "FK(4): 'i - 4' gives C5 (0) as the first branch did",
+    ("impairment.py", "31: 8 -> 9"): "FK(9): 'i - 4' = 5 = L2, the T2-L2 branch's value",
+    ("impairment.py", "33: 21 -> 20"): "FK(21): 'i - 16' = 5 = L2, the T2-L2 branch's value",
+    ("impairment.py", "33: LtE -> Lt"): "FK(21): 'i - 16' = 5 = L2, the T2-L2 branch's value",
+    ("impairment.py", "35: 25 -> 26"): "FK(26): 'i - 16' = 10 = none, the fallback's value",
+}
 
 
 def run_tests(tests: list[str]) -> str:
