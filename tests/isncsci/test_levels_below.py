@@ -225,3 +225,14 @@ def test_sacral_nli_is_d_without_counting(n):
     r = out(exam_with_nli(n))
     assert r["neurologicalLevelOfInjury"] == S(n)
     assert r["ais"] == S("D")
+
+
+@pytest.mark.parametrize(("muscle", "level"), [("T1", "T1"), ("S1", "S1")])
+def test_weak_last_muscle_of_a_block_is_the_motor_level(muscle, level):
+    """Section 6 step (d): at T1 and S1 the walk reads that muscle's own grade; grade 4 is not
+    normal, so the motor level is recorded there and the walk stops, although sensation and every
+    other muscle are normal (reading the L5 or C8 grade instead would walk on to S3 / T2)."""
+    exam = make_exam("Yes", "Yes")
+    for side in ("right", "left"):
+        exam[side]["motor"][muscle] = "4"
+    assert out(exam)["motorLevel"] == {"right": S(level), "left": S(level)}
