@@ -31,8 +31,16 @@ lint: $(STAMP)
 	$(BIN)/bandit -q -r openspine spinescores -lll -x '*/migrations/*'
 	$(BIN)/python scripts/audit_dependencies.py
 
+COVERAGE_FLOORS := spinescores=99 openspine=94
+
 test: lint
 	$(BIN)/pytest -p no:randomly --cov --cov-branch --cov-report=term:skip-covered tests
+	@for floor in $(COVERAGE_FLOORS); do \
+	  pkg=$${floor%%=*}; min=$${floor#*=}; \
+	  $(BIN)/coverage report --include="$$pkg/*" --fail-under=$$min --format=total >/dev/null \
+	    || { echo "coverage of $$pkg below its floor of $$min %"; exit 1; }; \
+	  echo "coverage $$pkg: $$($(BIN)/coverage report --include="$$pkg/*" --fail-under=0 --precision=2 --format=total) % (floor $$min %)"; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

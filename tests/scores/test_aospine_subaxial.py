@@ -8,15 +8,21 @@ from spinescores import ScoreInputError
 from spinescores.base import NEEDS_REVIEW
 from spinescores.classification import aospine_subaxial as ao
 
+#: Cervical AOSIS points (Canseco 2020; classifications.md §2.4), typed in.
+MORPHOLOGY = {"A0": 0, "A1": 1, "A2": 2, "A3": 4, "A4": 5, "B1": 5, "B2": 6, "B3": 6, "C": 7}
+FACET = {"F1": 2, "F2": 4, "F3": 5, "F4": 7}
+NEUROLOGY = {"N0": 0, "N1": 1, "N2": 2, "N3": 4, "N4": 4}
+MODIFIERS = {"m1": 1, "m2": 4, "m3": 4}
 
-@pytest.mark.parametrize(("morphology", "points"), sorted(ao.MORPHOLOGY_POINTS.items()))
+
+@pytest.mark.parametrize(("morphology", "points"), sorted(MORPHOLOGY.items()))
 def test_cervical_aosis_morphology_points_canseco2020(morphology, points):
     """A0 0, A1 1, A2 2, A3 4, A4 5, B1 5, B2 6, B3 6, C 7 (Canseco 2020)."""
     result = ao.classify({"morphology": morphology, "neurology": "N0"})
     assert result.value == points and result.interpretation is None
 
 
-@pytest.mark.parametrize(("facet", "points"), sorted(ao.FACET_POINTS.items()))
+@pytest.mark.parametrize(("facet", "points"), sorted(FACET.items()))
 @pytest.mark.parametrize("side", ["facet_left", "facet_right"])
 def test_cervical_aosis_single_facet_points_canseco2020(facet, points, side):
     """F1 2, F2 4, F3 5, F4 7 (Canseco 2020)."""
@@ -44,13 +50,16 @@ def test_cervical_aosis_sums_all_elements_canseco2020():
     assert result.value == 7 + 7 + 4 + 4 + 4
 
 
-@pytest.mark.parametrize(("inputs", "unscored"), [
-    ({"morphology": "A1", "neurology": "NX"}, ("neurology",)),
-    ({"morphology": "A1", "neurology": "N3", "cord_compression": True}, ("cord_compression",)),
-    ({"morphology": "A1", "neurology": "N0", "m4": True}, ("m4",)),
-    ({"morphology": "A1", "neurology": "N0", "facet_left": "F2", "facet_right": "F4"}, ("facet",)),
-    ({"morphology": "A1", "neurology": "N0", "facet_left": "F4", "facet_right": "F4"}, ("facet",)),
-])
+@pytest.mark.parametrize(
+    ("inputs", "unscored"),
+    [
+        ({"morphology": "A1", "neurology": "NX"}, ("neurology",)),
+        ({"morphology": "A1", "neurology": "N3", "cord_compression": True}, ("cord_compression",)),
+        ({"morphology": "A1", "neurology": "N0", "m4": True}, ("m4",)),
+        ({"morphology": "A1", "neurology": "N0", "facet_left": "F2", "facet_right": "F4"}, ("facet",)),
+        ({"morphology": "A1", "neurology": "N0", "facet_left": "F4", "facet_right": "F4"}, ("facet",)),
+    ],
+)
 def test_cervical_aosis_parts_without_points_withhold_the_score(inputs, unscored):
     """NX, '+', M4 and two-sided facet injuries have no points in §2.4: no score, needs_review."""
     result = ao.classify(inputs)
@@ -60,8 +69,16 @@ def test_cervical_aosis_parts_without_points_withhold_the_score(inputs, unscored
 
 
 def test_cervical_code_string_marks_bilateral_and_plus():
-    result = ao.classify({"morphology": "B2", "facet_left": "F4", "facet_right": "F4", "neurology": "N3",
-                          "cord_compression": True, "m3": True})
+    result = ao.classify(
+        {
+            "morphology": "B2",
+            "facet_left": "F4",
+            "facet_right": "F4",
+            "neurology": "N3",
+            "cord_compression": True,
+            "m3": True,
+        }
+    )
     assert result.category == "B2 F4 BL N3+ M3"
     mixed = ao.classify({"morphology": "A0", "facet_left": "F1", "facet_right": "F3", "neurology": "N0"})
     assert mixed.category == "A0 F1 (left) F3 (right) N0"
@@ -74,9 +91,17 @@ def test_cervical_plus_requires_a_deficit(neurology):
         ao.classify({"morphology": "A1", "neurology": neurology, "cord_compression": True})
 
 
-@pytest.mark.parametrize(("item_id", "value"), [("morphology", "A5"), ("facet_left", "F5"),
-                                                 ("facet_right", None), ("neurology", "N5"), ("m4", 0),
-                                                 ("cord_compression", "+")])
+@pytest.mark.parametrize(
+    ("item_id", "value"),
+    [
+        ("morphology", "A5"),
+        ("facet_left", "F5"),
+        ("facet_right", None),
+        ("neurology", "N5"),
+        ("m4", 0),
+        ("cord_compression", "+"),
+    ],
+)
 def test_cervical_rejects_bad_value(item_id, value):
     with pytest.raises(ScoreInputError) as error:
         ao.classify({"morphology": "A1", "neurology": "N1", item_id: value})
@@ -92,11 +117,18 @@ def test_cervical_rejects_missing_unknown_and_options():
         ao.classify({"morphology": "A1", "neurology": "N0"}, bands=True)
 
 
-facets = st.one_of(st.none(), st.sampled_from(sorted(ao.FACET_POINTS)))
+facets = st.one_of(st.none(), st.sampled_from(sorted(FACET)))
 
 
-@given(st.sampled_from(sorted(ao.MORPHOLOGY_POINTS)), facets, facets,
-       st.sampled_from(["N0", "N1", "N2", "N3", "N4"]), st.booleans(), st.booleans(), st.booleans())
+@given(
+    st.sampled_from(sorted(MORPHOLOGY)),
+    facets,
+    facets,
+    st.sampled_from(["N0", "N1", "N2", "N3", "N4"]),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
 def test_cervical_aosis_is_sum_of_confirmed_parts_or_flagged(morphology, left, right, neurology, m1, m2, m3):
     inputs = {"morphology": morphology, "neurology": neurology, "m1": m1, "m2": m2, "m3": m3}
     inputs.update({key: value for key, value in (("facet_left", left), ("facet_right", right)) if value})
@@ -105,4 +137,11 @@ def test_cervical_aosis_is_sum_of_confirmed_parts_or_flagged(morphology, left, r
         assert result.value is None and NEEDS_REVIEW in result.flags
     else:
         assert result.value == sum(result.subscores.values())
-        assert 0 <= result.value <= 7 + 7 + 4 + 1 + 4 + 4
+        flags = {"m1": m1, "m2": m2, "m3": m3}
+        expected = (
+            MORPHOLOGY[morphology]
+            + FACET.get(left or right, 0)
+            + NEUROLOGY[neurology]
+            + sum(points for modifier, points in MODIFIERS.items() if flags[modifier])
+        )
+        assert result.value == expected

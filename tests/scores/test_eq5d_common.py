@@ -102,16 +102,36 @@ def _reference_sets() -> dict[tuple[str, str], tuple[float, float, dict[str, lis
     }
 
 
-@pytest.mark.skipif(not PROMS_MD.exists(), reason="proms.md reference not available next to the repository")
-def test_every_coefficient_matches_the_proms_md_tables():
+#: The proms.md §9.3–9.8 figures, vendored with their citation so the check never depends on where
+#: the shared reference happens to be checked out.
+VENDORED = Path(__file__).resolve().parent / "fixtures" / "eq5d_value_sets_proms_md.json"
+
+
+def _vendored_sets() -> dict[tuple[str, str], tuple[float, float, dict[str, list[float]]]]:
+    data = json.loads(VENDORED.read_text(encoding="utf-8"))
+    assert "proms.md" in data["source"]
+    sets = data["sets"].items()
+    return {tuple(key.split("/")): (v["constant"], v["n3"], v["decrements"]) for key, v in sets}
+
+
+def test_every_coefficient_matches_the_vendored_proms_md_tables():
     """Each constant, N3 and decrement in the data file equals the value printed in proms.md §9.3–9.8."""
-    expected = _reference_sets()
+    expected = _vendored_sets()
     assert set(expected) == set(ALL_SETS)
     for (code, set_id), (constant, n3, decrements) in expected.items():
         chosen = _eq5d.value_sets(code)[set_id]
         assert (chosen.constant, chosen.n3) == (constant, n3), (code, set_id)
         printed = {dim: list(steps[1:]) for dim, steps in chosen.decrements.items()}
         assert printed == decrements, (code, set_id)
+
+
+def test_vendored_tables_still_match_proms_md():
+    """The vendored figures equal proms.md itself. The reference is found beside the repository or
+    through OPENSPINE_REFERENCE_DIR; if it is missing this fails, naming the variable (never a skip)."""
+    assert PROMS_MD.exists(), (
+        f"proms.md not found at {PROMS_MD}; set OPENSPINE_REFERENCE_DIR to the shared reference directory"
+    )
+    assert _reference_sets() == _vendored_sets()
 
 
 def test_data_file_offers_exactly_the_documented_value_sets():
