@@ -165,8 +165,11 @@ def followup_dashboard(request):
     """Completion rates per timepoint, by surgeon, disease area and month of surgery; response time."""
     check_capability(request.user, "followup.dashboard", target="followup_dashboard")
     today = timezone.localdate()
-    rows = worklist.dashboard_rows(FollowUp.objects.visible_to(request.user))
-    overall = metrics.completion_rates(rows, today, lambda r: (r["timepoint"],))
+    follow_ups = FollowUp.objects.visible_to(request.user)
+    # Counted in SQL (one GROUP BY per table); every row has one disease area (or none), so the
+    # per-timepoint totals are the disease-area table added up.
+    by_area = worklist.dashboard_counts(follow_ups, today, "disease_area")
+    overall = metrics.rates_from_counts(by_area, lambda r: (r["timepoint"],))
     overall.sort(key=lambda rate: metrics.timepoint_sort_key(rate.key[0]))
     areas = dict(DiseaseArea.choices)
     context = {
@@ -176,10 +179,14 @@ def followup_dashboard(request):
             {"label": timepoint_label(r.key[0]), "percent": r.percent, "eligible": r.eligible}
             for r in overall
         ],
-        "median_days": metrics.median_response_days(rows),
-        "by_surgeon": metrics.pivot(rows, today, "surgeon"),
-        "by_area": _labelled(metrics.pivot(rows, today, "disease_area"), areas),
-        "by_month": metrics.pivot(rows, today, "surgery_month"),
+        "median_days": worklist.median_response_days(follow_ups),
+        "by_surgeon": metrics.pivot_counts(
+            worklist.dashboard_counts(follow_ups, today, "surgeon"), "surgeon"
+        ),
+        "by_area": _labelled(metrics.pivot_counts(by_area, "disease_area"), areas),
+        "by_month": metrics.pivot_counts(
+            worklist.dashboard_counts(follow_ups, today, "surgery_month"), "surgery_month"
+        ),
     }
     return render(request, "proms/followup_dashboard.html", context)
 

@@ -1,8 +1,12 @@
 """What a coordinator works through: open follow-ups by urgency, phone tasks, and dashboard rows."""
 
-from django.db.models import Count, Q
+from datetime import UTC
 
-from openspine.proms.choices import MessageStatus, PhoneTaskState
+from django.db.models import Count, DurationField, ExpressionWrapper, Q
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+
+from openspine.proms import metrics
+from openspine.proms.choices import NOT_ELIGIBLE_REASONS, FollowUpState, MessageStatus, PhoneTaskState
 
 SECTION_LIMIT = 100
 
@@ -42,7 +46,8 @@ def dashboard_rows(queryset) -> list[dict]:
     """Return plain rows for :mod:`openspine.proms.metrics`, one per follow-up of an operation.
 
     A baseline opened at admission counts once its operation is signed (it has no surgeon or month
-    of surgery before that, and a stay may end without surgery).
+    of surgery before that, and a stay may end without surgery). This loads every row: use it for
+    exports and tests; the dashboard counts in SQL with :func:`dashboard_counts`.
     """
     values = queryset.filter(operation__isnull=False).values(
         "timepoint",
@@ -67,3 +72,77 @@ def dashboard_rows(queryset) -> list[dict]:
         row["surgery_month"] = row.pop("operation__performed_on").strftime("%Y-%m")
         rows.append(row)
     return rows
+
+
+# What each dashboard group is grouped by in SQL, and how a counted row gets its plain group value.
+_GROUPS = {
+    "surgeon": (
+        ("operation__primary_surgeon__username", "operation__primary_surgeon__display_name"),
+        lambda row: (
+            row["operation__primary_surgeon__display_name"] or row["operation__primary_surgeon__username"]
+        ),
+    ),
+    "disease_area": (
+        ("operation__diagnosis__disease_area",),
+        lambda row: row["operation__diagnosis__disease_area"],
+    ),
+    "surgery_month": (("surgery_month",), lambda row: row["surgery_month"].strftime("%Y-%m")),
+}
+
+
+def _count_filters(today) -> dict:
+    """The four counts of :data:`metrics.COUNT_KEYS` as conditional aggregates (rules of metrics)."""
+    excluded = Q(state=FollowUpState.CANCELLED, cancel_reason__in=NOT_ELIGIBLE_REASONS)
+    closed = Q(window_closes_on__lt=today) & ~excluded
+    still_open = Q(window_closes_on__gte=today) & ~excluded
+    completed = Q(state=FollowUpState.COMPLETED)
+    return {
+        "eligible": Count("pk", filter=closed),
+        "completed": Count("pk", filter=closed & completed),
+        "immature": Count("pk", filter=still_open),
+        "immature_completed": Count("pk", filter=still_open & completed),
+    }
+
+
+def dashboard_counts(queryset, today, group: str) -> list[dict]:
+    """Count follow-ups of operations per (``group``, timepoint) in one GROUP BY query.
+
+    Returns plain rows ``{group: value, "timepoint": ..., "eligible": n, "completed": n,
+    "immature": n, "immature_completed": n}`` for :func:`metrics.rates_from_counts`, with the same
+    rules as :func:`metrics.is_eligible` and :func:`metrics.is_immature`. ``group`` is one of
+    ``surgeon``, ``disease_area``, ``surgery_month``. The number of rows is the number of groups,
+    whatever the number of follow-ups.
+    """
+    fields, value_of = _GROUPS[group]
+    rows = queryset.filter(operation__isnull=False).order_by()
+    if group == "surgery_month":
+        rows = rows.annotate(surgery_month=TruncMonth("operation__performed_on"))
+    counted = rows.values(*fields, "timepoint").annotate(**_count_filters(today))
+    return [
+        {group: value_of(row), "timepoint": row["timepoint"], **{key: row[key] for key in metrics.COUNT_KEYS}}
+        for row in counted
+    ]
+
+
+def median_response_days(queryset) -> float | None:
+    """Return :func:`metrics.median_response_days` over the follow-ups of operations, in two queries.
+
+    The database counts the completed follow-ups and sorts them by response days; only the one or
+    two middle rows come back to Python, where :func:`metrics.response_days` computes their days
+    exactly as for plain rows (dates in UTC, as the rows give them). Clipping at zero keeps the
+    order, so the middle of the sorted raw differences is the middle of the clipped days.
+    """
+    completed = queryset.filter(
+        operation__isnull=False, state=FollowUpState.COMPLETED, completed_at__isnull=False
+    ).order_by()
+    total = completed.count()
+    if not total:
+        return None
+    start = Coalesce(TruncDate("invited_at", tzinfo=UTC), "window_opens_on")
+    days = ExpressionWrapper(TruncDate("completed_at", tzinfo=UTC) - start, output_field=DurationField())
+    middle = (
+        completed.annotate(days=days)
+        .order_by("days", "pk")
+        .values("state", "invited_at", "completed_at", "window_opens_on")[(total - 1) // 2 : total // 2 + 1]
+    )
+    return metrics.median_response_days(list(middle))
