@@ -38,13 +38,25 @@ def followup_list(request):
         return render(request, "proms/followup_filter_error.html", {"form": form}, status=400)
     today = timezone.localdate()
     follow_ups = form.apply(FollowUp.objects.visible_to(request.user))
-    sections = worklist.sections(follow_ups, today)
+    sections = worklist.sections(follow_ups, today, form.pages())
+    for section in sections:
+        section["previous_url"] = _page_url(request, section["key"], section["previous_page"])
+        section["next_url"] = _page_url(request, section["key"], section["next_page"])
     # The list shows names and hospital numbers, so looking at it is audited (as patient search is).
     audit.record(request.user, "proms.worklist.viewed", None, after={s["key"]: s["count"] for s in sections})
     context = {"form": form, "sections": sections, "today": today, "call_form": PhoneCallForm()}
     return render_page_or_partial(
         request, "proms/followup_list.html", "proms/partials/worklist_sections.html", context
     )
+
+
+def _page_url(request, key: str, page: int | None) -> str:
+    """The worklist URL with the current filters and ``page`` for section ``key`` ("" for no page)."""
+    if page is None:
+        return ""
+    query = request.GET.copy()
+    query[f"page_{key}"] = str(page)
+    return f"{request.path}?{query.urlencode()}"
 
 
 @require_GET

@@ -2,44 +2,93 @@
 
 from datetime import UTC
 
-from django.db.models import Count, DurationField, ExpressionWrapper, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from openspine.proms import metrics
 from openspine.proms.choices import NOT_ELIGIBLE_REASONS, FollowUpState, MessageStatus, PhoneTaskState
 
-SECTION_LIMIT = 100
+PAGE_SIZE = 50
+SECTION_KEYS = ("phone", "overdue", "today", "window")
 
 
 def with_counts(queryset):
-    """Add what a worklist row shows: patient, surgeon, diagnosis, and the number of messages sent."""
+    """Add what a worklist row shows: patient, surgeon, diagnosis, and the number of messages sent.
+
+    The count is a correlated subquery per shown row, not a join and GROUP BY over every message.
+    """
+    from openspine.proms.models import Message
+
     related = ("patient", "operation__primary_surgeon", "operation__diagnosis", "diagnosis", "phone_task")
+    sent = (
+        Message.objects.filter(follow_up=OuterRef("pk"), status=MessageStatus.SENT)
+        .order_by()
+        .values("follow_up")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return queryset.select_related(*related).annotate(
-        sent_count=Count("messages", filter=Q(messages__status=MessageStatus.SENT))
+        sent_count=Coalesce(Subquery(sent, output_field=IntegerField()), 0)
     )
 
 
-def sections(queryset, today) -> list[dict]:
+def _section_specs(today):
+    from django.utils.translation import gettext_lazy as _
+
+    calling = Q(pk__in=_open_phone_task_follow_ups())
+    not_calling = ~calling
+    return [
+        ("phone", _("Phone tasks"), calling, ("phone_task__due_on", "due_on", "pk")),
+        ("overdue", _("Overdue"), Q(due_on__lt=today) & not_calling, ("due_on", "pk")),
+        ("today", _("Due today"), Q(due_on=today) & not_calling, ("patient__mrn", "pk")),
+        ("window", _("In window"), Q(due_on__gt=today) & not_calling, ("due_on", "pk")),
+    ]
+
+
+def _open_phone_task_follow_ups():
+    from openspine.proms.models import PhoneTask
+
+    return PhoneTask.objects.filter(state=PhoneTaskState.OPEN).values("follow_up_id")
+
+
+def sections(queryset, today, pages=None) -> list[dict]:
     """Split open follow-ups (already filtered) into the worklist's sections, most urgent first.
 
     Phone tasks: a call is due (reminders went unanswered). Overdue: the due day has passed, the
-    window is still open. Due today. In window: open, due day ahead. Each lists at most
-    :data:`SECTION_LIMIT` rows, with the full count.
+    window is still open. Due today. In window: open, due day ahead. Each section shows one page of
+    :data:`PAGE_SIZE` rows (``pages`` maps a section key to its 1-based page; a page past the end
+    shows the last one) with its full count. The four counts are one query; each page is one more.
     """
-    from django.utils.translation import gettext_lazy as _
-
-    open_rows = queryset.open()
-    calling = Q(phone_task__state=PhoneTaskState.OPEN)
-    specs = [
-        ("phone", _("Phone tasks"), open_rows.filter(calling).order_by("phone_task__due_on", "due_on")),
-        ("overdue", _("Overdue"), open_rows.filter(due_on__lt=today).exclude(calling).order_by("due_on")),
-        ("today", _("Due today"), open_rows.filter(due_on=today).exclude(calling).order_by("patient__mrn")),
-        ("window", _("In window"), open_rows.filter(due_on__gt=today).exclude(calling).order_by("due_on")),
-    ]
-    return [
-        {"key": key, "title": title, "count": rows.count(), "rows": list(with_counts(rows)[:SECTION_LIMIT])}
-        for key, title, rows in specs
-    ]
+    pages = pages or {}
+    open_rows = queryset.open().order_by()
+    specs = _section_specs(today)
+    counts = open_rows.aggregate(**{key: Count("pk", filter=where) for key, _t, where, _o in specs})
+    result = []
+    for key, title, where, ordering in specs:
+        count = counts[key] or 0
+        last = max(1, -(-count // PAGE_SIZE))
+        page = min(max(1, pages.get(key) or 1), last)
+        offset = (page - 1) * PAGE_SIZE
+        rows = (
+            list(with_counts(open_rows.filter(where).order_by(*ordering))[offset : offset + PAGE_SIZE])
+            if count
+            else []
+        )
+        result.append(
+            {
+                "key": key,
+                "title": title,
+                "count": count,
+                "rows": rows,
+                "page": page,
+                "pages": last,
+                "first_shown": offset + 1 if rows else 0,
+                "last_shown": offset + len(rows),
+                "previous_page": page - 1 if page > 1 else None,
+                "next_page": page + 1 if page < last else None,
+            }
+        )
+    return result
 
 
 def dashboard_rows(queryset) -> list[dict]:
