@@ -4,18 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proms', '0003_preoperative_baseline'),
+        ("proms", "0003_preoperative_baseline"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(condition=models.Q(('state__in', ['due', 'invited', 'opened'])), fields=['due_on'], name='follow_up_open_due'),
+            model_name="followup",
+            index=models.Index(
+                condition=models.Q(("state__in", ["due", "invited", "opened"])),
+                fields=["due_on"],
+                name="follow_up_open_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(condition=models.Q(('state__in', ['due', 'invited', 'opened'])), fields=['operation', 'due_on'], name='follow_up_open_by_operation'),
+            model_name="followup",
+            index=models.Index(
+                condition=models.Q(("state__in", ["due", "invited", "opened"])),
+                fields=["operation", "due_on"],
+                name="follow_up_open_by_operation",
+            ),
         ),
     ]
