@@ -180,3 +180,17 @@ def test_search_page_still_audited_and_finds_a_part_of_a_name(client, surgeon, p
     page = client.get(reverse("patients:patient_list"), {"q": "三丰"})
     assert page.status_code == 200 and "张三丰" in page.content.decode()
     assert AuditEvent.objects.filter(actor=surgeon, action__contains="search").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("query", ["ab-1234", "三丰", "john sm"])
+def test_every_search_branch_is_an_index_lookup_on_postgresql(surgeon, people, query):
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN plans are PostgreSQL's (PostgreSQL leg of .ci/run)")
+    sql, params = Patient.objects.visible_to(surgeon).search(query)[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # few rows here: ask whether an index can serve
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan, plan
+    assert "patientnametoken_token" in plan and "mrn_key" in plan, plan

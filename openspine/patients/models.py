@@ -62,17 +62,21 @@ class PatientQuerySet(models.QuerySet):
         if query.isdigit() and len(query) == 4:
             return self.filter(phone_last4=query)
         key = normalise_mrn(query)
-        matches = Q(mrn_key=key)
+        every = Patient._base_manager.order_by()
+        branches = [every.filter(mrn_key=key)]
         if len(key) >= MRN_PREFIX_MIN:
-            matches |= Q(mrn_key__startswith=key)
-        matches |= Q(
-            national_id_index=index_value(query, purpose=NATIONAL_ID_PURPOSE, normalise=normalise_national_id)
+            branches.append(every.filter(mrn_key__startswith=key))
+        national_id = index_value(query, purpose=NATIONAL_ID_PURPOSE, normalise=normalise_national_id)
+        branches.append(every.filter(national_id_index=national_id))
+        branches.append(
+            every.filter(phone_index=index_value(query, purpose=PHONE_PURPOSE, normalise=normalise_mobile))
         )
-        matches |= Q(phone_index=index_value(query, purpose=PHONE_PURPOSE, normalise=normalise_mobile))
-        if query.lstrip("+").isdigit():
-            return self.filter(matches)
-        matches |= Q(name_index=index_value(query, purpose=NAME_PURPOSE))
-        return self.filter(matches | _name_token_match(query))
+        if not query.lstrip("+").isdigit():
+            branches.append(every.filter(name_index=index_value(query, purpose=NAME_PURPOSE)))
+        pks = [branch.values("pk") for branch in branches] + _name_token_patients(query)
+        # One indexed lookup per branch, united: the database never filters the department row by
+        # row with an OR over columns and subqueries.
+        return self.filter(pk__in=pks[0].union(*pks[1:]))
 
 
 MRN_PREFIX_MIN = 3
@@ -135,19 +139,20 @@ def _query_terms(query: str) -> list[str]:
     return terms
 
 
-def _name_token_match(query: str) -> Q:
-    """Patients whose whole name is the query, or who have a token for every word of the query."""
+def _name_token_patients(query: str) -> list:
+    """Subqueries of patient ids: the whole name is the query, or a token for every query word."""
     whole = " ".join(name_words(query))
     if not whole:
-        return Q(pk__in=[])
-    match = Q(pk__in=PatientNameToken.objects.filter(token=name_token(whole)).values("patient_id"))
-    terms = _query_terms(query)
+        return []
+    tokens = PatientNameToken.objects.order_by()
+    found = [tokens.filter(token=name_token(whole)).values("patient_id")]
+    terms = list(dict.fromkeys(_query_terms(query)))
     if terms:
-        every = Q()
-        for term in dict.fromkeys(terms):
-            every &= Q(pk__in=PatientNameToken.objects.filter(token=name_token(term)).values("patient_id"))
-        match |= every
-    return match
+        every = tokens.filter(token=name_token(terms[0]))
+        for term in terms[1:]:
+            every = every.filter(patient_id__in=tokens.filter(token=name_token(term)).values("patient_id"))
+        found.append(every.values("patient_id"))
+    return found
 
 
 class Patient(ClinicalRecord):
@@ -203,11 +208,13 @@ class Patient(ClinicalRecord):
     mrn_key = NormalisedField(
         _("hospital number search key"), source="mrn", normalise=normalise_mrn, max_length=64, unique=True
     )
-    name_index = BlindIndexField(_("name search key"), source="name")
+    name_index = BlindIndexField(_("name search key"), source="name", db_index=True)
     national_id_index = BlindIndexField(
         _("national ID search key"), source="national_id", normalise=normalise_national_id, db_index=True
     )
-    phone_index = BlindIndexField(_("phone search key"), source="phone", normalise=normalise_mobile)
+    phone_index = BlindIndexField(
+        _("phone search key"), source="phone", normalise=normalise_mobile, db_index=True
+    )
     phone_last4 = LastDigitsField(_("last four phone digits"), source="phone", digits=4)
     # --- clinical and contact data ------------------------------------------------------------
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
