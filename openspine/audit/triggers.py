@@ -43,6 +43,7 @@ MASKED_COLUMNS = (
     "national_id",
     "phone",
     "mrn",
+    "mrn_key",
     "address",
     "email",
     "password",

@@ -107,6 +107,27 @@ def index_value(value: str, *, purpose: str, normalise: Callable[[str], str] | N
     return crypto.keyring().blind_index(value, purpose=purpose)
 
 
+class NormalisedField(DerivedField):
+    """``normalise(source)`` in clear, for exact and prefix search of a value that is not secret.
+
+    For identifiers already stored in clear (the hospital number): the copy adds no exposure and
+    lets the database compare an indexed column instead of ``UPPER(source)`` on every row.
+    """
+
+    def __init__(self, *args, normalise: Callable[[str], str] | None = None, **kwargs):
+        self.normalise = normalise
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.normalise is not None:
+            kwargs["normalise"] = self.normalise
+        return name, path, args, kwargs
+
+    def compute(self, value: str) -> str:
+        return self.normalise(value) if self.normalise else value
+
+
 class LastDigitsField(DerivedField):
     """The last ``digits`` characters of ``source``, in clear (a deliberate, documented trade-off)."""
 
@@ -135,7 +156,8 @@ def rotate_model(model) -> int:
     """Re-encrypt every encrypted value of ``model`` under the primary key and recompute its indexes.
 
     Returns the number of rows rewritten. Reading decrypts with whichever key of the keyring the row
-    was written with; saving encrypts with the primary key.
+    was written with; saving encrypts with the primary key. A model with keyed search data outside
+    its own row (the patients' name tokens) rebuilds it in ``after_field_key_rotation(queryset)``.
     """
     columns = [
         field.name
@@ -148,6 +170,9 @@ def rotate_model(model) -> int:
     for obj in model._base_manager.all().iterator():
         obj.save(update_fields=columns)
         count += 1
+    rebuild = getattr(model, "after_field_key_rotation", None)
+    if rebuild is not None:
+        rebuild(model._base_manager.all())
     return count
 
 

@@ -4,6 +4,7 @@ National ID: GB 11643-1999, 17 digits plus a check character computed with ISO 7
 """
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -42,6 +43,11 @@ def validate_national_id(value: str) -> None:
         raise ValidationError(
             _("The check digit of the national ID number is wrong; check for a typo."), code="check"
         )
+
+
+def normalise_mrn(value: str) -> str:
+    """The search key of a hospital number: full-width to half-width (NFKC), no spaces, upper case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
 
 
 def normalise_national_id(value: str) -> str:

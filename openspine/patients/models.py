@@ -1,5 +1,7 @@
 """Patients, their admissions and their diagnoses."""
 
+import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -13,12 +15,14 @@ from openspine.core.fields import (
     BlindIndexField,
     EncryptedTextField,
     LastDigitsField,
+    NormalisedField,
     index_value,
     sync_derived_fields,
 )
 from openspine.core.models import ClinicalRecord, PublicIdModel
 from openspine.core.validators import (
     normalise_mobile,
+    normalise_mrn,
     normalise_national_id,
     validate_icd10,
     validate_mobile,
@@ -45,35 +49,110 @@ class PatientQuerySet(models.QuerySet):
     def search(self, query: str):
         """Return the patients matching ``query``: hospital number, national ID, phone or name.
 
-        Identifiers are encrypted (T-55), so the database compares keyed blind indexes for the exact
-        national ID, full phone number and full name, and the plain ``phone_last4`` column for four
-        digits. A part of a name cannot be indexed without leaking it, so a non-numeric query also
-        decrypts the names of the already-scoped rows (one department, a few thousand rows) in
-        Python; that is the price of encrypting names.
+        Every branch is an indexed comparison; nothing is decrypted. The hospital number is
+        compared through its normalised key ``mrn_key`` (exact, or as a prefix from three
+        characters). Identifiers are encrypted (T-55), so the database compares keyed blind
+        indexes for the exact national ID, full phone number and full name, the plain
+        ``phone_last4`` column for four digits, and keyed name tokens (:class:`PatientNameToken`)
+        for a part of a name: a patient matches when every word of the query is one of its tokens.
         """
         query = (query or "").strip()
         if not query:
             return self
         if query.isdigit() and len(query) == 4:
             return self.filter(phone_last4=query)
-        matches = Q(mrn__iexact=query)
-        matches |= Q(
-            national_id_index=index_value(query, purpose=NATIONAL_ID_PURPOSE, normalise=normalise_national_id)
+        key = normalise_mrn(query)
+        every = Patient._base_manager.order_by()
+        branches = [every.filter(mrn_key=key)]
+        if len(key) >= MRN_PREFIX_MIN:
+            branches.append(every.filter(mrn_key__startswith=key))
+        national_id = index_value(query, purpose=NATIONAL_ID_PURPOSE, normalise=normalise_national_id)
+        branches.append(every.filter(national_id_index=national_id))
+        branches.append(
+            every.filter(phone_index=index_value(query, purpose=PHONE_PURPOSE, normalise=normalise_mobile))
         )
-        matches |= Q(phone_index=index_value(query, purpose=PHONE_PURPOSE, normalise=normalise_mobile))
-        matches |= Q(name_index=index_value(query, purpose=NAME_PURPOSE))
-        by_key = self.filter(matches)
-        if query.lstrip("+").isdigit() or by_key.filter(mrn__iexact=query).exists():
-            return by_key
-        return self.filter(matches | Q(pk__in=self._pks_with_name_containing(query)))
-
-    def _pks_with_name_containing(self, part: str) -> list[int]:
-        return [pk for pk, name in self.values_list("pk", "name") if part in name]
+        if not query.lstrip("+").isdigit():
+            branches.append(every.filter(name_index=index_value(query, purpose=NAME_PURPOSE)))
+        pks = [branch.values("pk") for branch in branches] + _name_token_patients(query)
+        # One indexed lookup per branch, united: the database never filters the department row by
+        # row with an OR over columns and subqueries.
+        return self.filter(pk__in=pks[0].union(*pks[1:]))
 
 
+MRN_PREFIX_MIN = 3
 NATIONAL_ID_PURPOSE = "patients.patient.national_id"
 PHONE_PURPOSE = "patients.patient.phone"
 NAME_PURPOSE = "patients.patient.name"
+NAME_PIECE_PURPOSE = "patients.patient.name.token"
+# Substrings of a CJK run are indexed up to this length; a longer query run is matched by all its
+# windows of this length (a name has rarely more than four characters).
+CJK_TOKEN_MAX = 10
+LATIN_PREFIX_MIN = 2
+# Scripts written without spaces between the parts of a name: every substring is a token.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+_WORDS = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
+_IS_CJK = re.compile(f"[{_CJK}]")
+
+
+def name_words(name: str) -> list[str]:
+    """Split a name into normalised words: NFKC (full-width to half-width), case-folded, CJK runs apart.
+
+    Punctuation and spaces (including the middle dot of transliterated names) separate words.
+    """
+    return _WORDS.findall(unicodedata.normalize("NFKC", name or "").casefold())
+
+
+def name_token_terms(name: str) -> set[str]:
+    """Return the plaintext terms indexed for ``name`` (each is stored only as a keyed hash).
+
+    CJK runs: every substring of length 1..:data:`CJK_TOKEN_MAX`. Other words: every prefix of
+    length :data:`LATIN_PREFIX_MIN` or more. Plus the whole normalised name (words joined by a
+    space).
+    """
+    words = name_words(name)
+    terms = {" ".join(words)} if words else set()
+    for word in words:
+        if _IS_CJK.match(word):
+            terms.update(
+                word[start:end]
+                for start in range(len(word))
+                for end in range(start + 1, min(len(word), start + CJK_TOKEN_MAX) + 1)
+            )
+        else:
+            terms.update(word[:end] for end in range(LATIN_PREFIX_MIN, len(word) + 1))
+    return terms
+
+
+def name_token(term: str) -> str:
+    """The keyed hash of one name term (HMAC with the field index key, its own purpose)."""
+    return index_value(term, purpose=NAME_PIECE_PURPOSE)
+
+
+def _query_terms(query: str) -> list[str]:
+    """The terms a query must all match: its words (long CJK runs as their windows)."""
+    terms = []
+    for word in name_words(query):
+        if _IS_CJK.match(word) and len(word) > CJK_TOKEN_MAX:
+            terms.extend(word[i : i + CJK_TOKEN_MAX] for i in range(len(word) - CJK_TOKEN_MAX + 1))
+        elif _IS_CJK.match(word) or len(word) >= LATIN_PREFIX_MIN:
+            terms.append(word)
+    return terms
+
+
+def _name_token_patients(query: str) -> list:
+    """Subqueries of patient ids: the whole name is the query, or a token for every query word."""
+    whole = " ".join(name_words(query))
+    if not whole:
+        return []
+    tokens = PatientNameToken.objects.order_by()
+    found = [tokens.filter(token=name_token(whole)).values("patient_id")]
+    terms = list(dict.fromkeys(_query_terms(query)))
+    if terms:
+        every = tokens.filter(token=name_token(terms[0]))
+        for term in terms[1:]:
+            every = every.filter(patient_id__in=tokens.filter(token=name_token(term)).values("patient_id"))
+        found.append(every.values("patient_id"))
+    return found
 
 
 class Patient(ClinicalRecord):
@@ -87,7 +166,11 @@ class Patient(ClinicalRecord):
     record number, not a national identifier, and imports and the HIS interface match on it (a
     unique, exact key). ``phone_last4`` is a deliberate plain copy of the last four phone digits:
     the "last four digits" search and the portal identity check need it, and four digits alone do
-    not identify anyone.
+    not identify anyone. ``mrn_key`` is the MRN normalised for search (full-width to half-width,
+    no spaces, upper case), set by :func:`openspine.core.fields.sync_derived_fields` and on save,
+    and unique: ``ab 123`` and ``ＡＢ123`` are the same hospital number. A part of a name is found
+    through :class:`PatientNameToken` rows, which :func:`openspine.patients.services.index_patient_names`
+    keeps in step with the name.
     """
 
     IDENTIFYING_FIELDS = ("mrn", "name", "national_id", "phone")
@@ -122,11 +205,16 @@ class Patient(ClinicalRecord):
         help_text=_("Used for follow-up."),
     )
     # --- search columns derived from the identifiers (never shown) ----------------------------
-    name_index = BlindIndexField(_("name search key"), source="name")
+    mrn_key = NormalisedField(
+        _("hospital number search key"), source="mrn", normalise=normalise_mrn, max_length=64, unique=True
+    )
+    name_index = BlindIndexField(_("name search key"), source="name", db_index=True)
     national_id_index = BlindIndexField(
         _("national ID search key"), source="national_id", normalise=normalise_national_id, db_index=True
     )
-    phone_index = BlindIndexField(_("phone search key"), source="phone", normalise=normalise_mobile)
+    phone_index = BlindIndexField(
+        _("phone search key"), source="phone", normalise=normalise_mobile, db_index=True
+    )
     phone_last4 = LastDigitsField(_("last four phone digits"), source="phone", digits=4)
     # --- clinical and contact data ------------------------------------------------------------
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
@@ -174,7 +262,23 @@ class Patient(ClinicalRecord):
             raise ValidationError({"deceased_on": _("The date of death cannot be before the birth date.")})
         self._clean_national_id()
         sync_derived_fields(self)
+        self._check_mrn_unique()
         self._check_national_id_unique()
+
+    def validate_unique(self, exclude=None):
+        # clean() reports a duplicate hospital number on the mrn field; the key is never shown.
+        super().validate_unique(exclude={*(exclude or ()), "mrn_key"})
+
+    def _check_mrn_unique(self):
+        if self.mrn_key and Patient.objects.filter(mrn_key=self.mrn_key).exclude(pk=self.pk).exists():
+            raise ValidationError({"mrn": _("A patient with this hospital number is already registered.")})
+
+    @classmethod
+    def after_field_key_rotation(cls, queryset) -> None:
+        """Rebuild the name tokens under the new index key (called by ``rotate_model``)."""
+        from openspine.patients.services import index_patient_names
+
+        index_patient_names(queryset)
 
     def validate_constraints(self, exclude=None):
         """Check the constraints, leaving national-ID uniqueness to clean() and the database.
@@ -211,6 +315,40 @@ class Patient(ClinicalRecord):
                 raise ValidationError(
                     {"national_id": _("The sex digit of the ID number does not match the sex.")}
                 )
+
+
+class PatientNameToken(models.Model):
+    """One keyed token of a patient's name, so a part of a name is found by one indexed lookup.
+
+    The token is the HMAC (field index key, purpose :data:`NAME_PIECE_PURPOSE`) of a normalised
+    piece of the name: each substring of a CJK name, each prefix of two letters or more of each
+    other word, and the whole name (:func:`name_token_terms`). Rows are derived data, rebuilt from
+    the decrypted name by :func:`openspine.patients.services.index_patient_names` whenever the name
+    is saved or the keys rotate.
+
+    Leakage trade-off (T-55): the tokens are keyed, so without the index key (outside the database)
+    a token reveals nothing about the name and cannot be tested against a guess. What the table
+    does reveal to someone with database access is structure: how many tokens a patient has (about
+    the length of the name) and which patients share a token. Shared tokens allow frequency
+    analysis: the most common single-character token across a department is very likely a common
+    surname (王, 李, 张), and patients sharing a whole-name token share a name. That residual risk
+    is accepted for a searchable name; the encrypted name itself stays unreadable, and the exact
+    ``name_index`` blind index already revealed equal full names.
+    """
+
+    patient = models.ForeignKey(
+        Patient, verbose_name=_("patient"), on_delete=models.CASCADE, related_name="name_tokens"
+    )
+    token = models.CharField(_("token"), max_length=64, db_index=True)
+
+    class Meta:
+        # No unique (patient, token) constraint: the builder writes each term once, and a third
+        # index would slow the bulk rebuild; the token index serves search, the patient one rebuilds.
+        verbose_name = _("name search token")
+        verbose_name_plural = _("name search tokens")
+
+    def __str__(self):
+        return f"{self.patient_id}"
 
 
 class Admission(ClinicalRecord):

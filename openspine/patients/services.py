@@ -1,5 +1,7 @@
 """Every change to patients, admissions and diagnoses: one transaction, one audit event each."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,7 +13,15 @@ from openspine.audit.services import diff, snapshot
 from openspine.core.locking import save_with_version
 from openspine.patients.choices import ConsentChannel, ConsentKind
 from openspine.patients.consent_texts import CURRENT as CURRENT_CONSENT_TEXTS
-from openspine.patients.models import Admission, ConsentRecord, Diagnosis, Patient
+from openspine.patients.models import (
+    Admission,
+    ConsentRecord,
+    Diagnosis,
+    Patient,
+    PatientNameToken,
+    name_token,
+    name_token_terms,
+)
 from openspine.patients.signals import admission_recorded, contact_consent_withdrawn, diagnosis_recorded
 
 # A unique key that lost a race with a concurrent save reaches the database as an IntegrityError;
@@ -56,6 +66,41 @@ def _update(obj, action: str, *, actor, expected_version: int | None = None, rea
     return obj
 
 
+INDEX_BATCH = 1000
+
+
+def index_patient_names(patients: Iterable[Patient]) -> int:
+    """(Re)build the keyed name tokens of ``patients`` (instances or a queryset); return tokens written.
+
+    For each batch of :data:`INDEX_BATCH` patients, the old tokens are deleted and the new ones
+    bulk-created, in one transaction (the caller's, if any). Patients must be saved (have a pk); a
+    queryset is iterated in chunks, so the bulk seeder and key rotation can pass every patient.
+    """
+    written = 0
+    batch: list[Patient] = []
+    rows = patients.iterator(chunk_size=INDEX_BATCH) if hasattr(patients, "iterator") else patients
+    with transaction.atomic():
+        for patient in rows:
+            batch.append(patient)
+            if len(batch) >= INDEX_BATCH:
+                written += _index_batch(batch)
+                batch = []
+        if batch:
+            written += _index_batch(batch)
+    return written
+
+
+def _index_batch(patients: list[Patient]) -> int:
+    PatientNameToken.objects.filter(patient_id__in=[p.pk for p in patients]).delete()
+    tokens = [
+        PatientNameToken(patient_id=patient.pk, token=name_token(term))
+        for patient in patients
+        for term in sorted(name_token_terms(patient.name))
+    ]
+    PatientNameToken.objects.bulk_create(tokens, batch_size=INDEX_BATCH)
+    return len(tokens)
+
+
 @transaction.atomic
 def create_patient(*, actor, department=None, contact_consent: bool = False, **fields) -> Patient:
     """Register a patient in the actor's department (or ``department`` for imports and the seed).
@@ -66,6 +111,7 @@ def create_patient(*, actor, department=None, contact_consent: bool = False, **f
     patient = _create(
         Patient, "patients.patient.created", actor=actor, department=department or actor.department, **fields
     )
+    index_patient_names([patient])
     if contact_consent:
         record_consent(patient, ConsentKind.FOLLOW_UP_CONTACT, True, actor=actor)
     return patient
@@ -81,6 +127,8 @@ def update_patient(patient: Patient, *, actor, expected_version: int | None = No
     patient = _update(
         patient, "patients.patient.updated", actor=actor, expected_version=expected_version, **changes
     )
+    if "name" in changes:
+        index_patient_names([patient])
     if consent is not None and consent != patient.contact_consent:
         record_consent(patient, ConsentKind.FOLLOW_UP_CONTACT, consent, actor=actor)
     return patient

@@ -2,14 +2,16 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from openspine.patients.choices import DiseaseArea
 from openspine.proms.choices import timepoint_label
 from openspine.proms.metrics import timepoint_sort_key
-from openspine.proms.models import FollowUp, Timepoint
+from openspine.proms.models import Timepoint
+from openspine.proms.worklist import SECTION_KEYS
+from openspine.surgery.models import Operation
 
 
 def _invalid(allowed):
@@ -19,7 +21,11 @@ def _invalid(allowed):
 
 
 class WorklistFilter(forms.Form):
-    """Filter the worklist by primary surgeon (username), disease area and timepoint label."""
+    """Filter the worklist by primary surgeon (username), disease area and timepoint label.
+
+    ``page_<section>`` (hidden, from the pager links) picks the page of one section; a filter
+    change starts every section at page 1 again.
+    """
 
     surgeon = forms.ChoiceField(label=_("Surgeon"), required=False)
     disease_area = forms.ChoiceField(label=_("Disease area"), required=False)
@@ -27,11 +33,16 @@ class WorklistFilter(forms.Form):
 
     def __init__(self, data, *, user):
         super().__init__(data)
-        surgeons = (
-            get_user_model()
-            .objects.filter(pk__in=FollowUp.objects.visible_to(user).values("operation__primary_surgeon"))
-            .order_by("username")
+        for key in SECTION_KEYS:
+            self.fields[f"page_{key}"] = forms.IntegerField(
+                label=_("Page"), required=False, min_value=1, max_value=1_000_000, widget=forms.HiddenInput
+            )
+        # The surgeons of the department's operations, one EXISTS probe per user (indexed on the
+        # operation's primary surgeon), instead of reading every follow-up of the department.
+        department_operations = Operation.objects.filter(
+            primary_surgeon=OuterRef("pk"), patient__department_id=getattr(user, "department_id", None)
         )
+        surgeons = get_user_model().objects.filter(Exists(department_operations)).order_by("username")
         labels = sorted(set(Timepoint.objects.values_list("label", flat=True)), key=timepoint_sort_key)
         self._set("surgeon", [(u.username, str(u)) for u in surgeons])
         self._set("disease_area", list(DiseaseArea.choices))
@@ -41,6 +52,10 @@ class WorklistFilter(forms.Form):
         field = self.fields[name]
         field.choices = [("", _("All"))] + choices
         field.error_messages["invalid_choice"] = _invalid([value for value, _label in choices])
+
+    def pages(self) -> dict[str, int]:
+        """Return the requested page per section key (sections not mentioned start at 1)."""
+        return {key: self.cleaned_data.get(f"page_{key}") or 1 for key in SECTION_KEYS}
 
     def apply(self, queryset):
         """Return ``queryset`` narrowed by the valid filters."""

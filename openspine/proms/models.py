@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from openspine.core.models import ClinicalRecord, PublicIdModel, TimestampedModel
 from openspine.patients.choices import DiseaseArea
 from openspine.proms.choices import (
+    OPEN_STATES,
     CallOutcome,
     CancelReason,
     Channel,
@@ -20,6 +21,9 @@ from openspine.proms.choices import (
     ResponseMode,
     SeriesCloseReason,
 )
+
+# The open states as plain strings, in the order queries list them (the partial indexes match it).
+OPEN_STATE_VALUES = [str(state.value) for state in OPEN_STATES]
 
 
 class Protocol(PublicIdModel, TimestampedModel):
@@ -285,6 +289,19 @@ class FollowUp(ClinicalRecord):
         ordering = ["due_on"]
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
+        # The worklist reads only open follow-ups (a small share of all of them, most are finished):
+        # partial indexes in due order serve the default sections, and per operation the
+        # surgeon-filtered ones (surgeon -> operations -> their open follow-ups).
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=Q(state__in=OPEN_STATE_VALUES), name="follow_up_open_due"
+            ),
+            models.Index(
+                fields=["operation", "due_on"],
+                condition=Q(state__in=OPEN_STATE_VALUES),
+                name="follow_up_open_by_operation",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["series", "timepoint"], name="follow_up_unique_timepoint"),
             models.UniqueConstraint(

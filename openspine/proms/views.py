@@ -38,13 +38,25 @@ def followup_list(request):
         return render(request, "proms/followup_filter_error.html", {"form": form}, status=400)
     today = timezone.localdate()
     follow_ups = form.apply(FollowUp.objects.visible_to(request.user))
-    sections = worklist.sections(follow_ups, today)
+    sections = worklist.sections(follow_ups, today, form.pages())
+    for section in sections:
+        section["previous_url"] = _page_url(request, section["key"], section["previous_page"])
+        section["next_url"] = _page_url(request, section["key"], section["next_page"])
     # The list shows names and hospital numbers, so looking at it is audited (as patient search is).
     audit.record(request.user, "proms.worklist.viewed", None, after={s["key"]: s["count"] for s in sections})
     context = {"form": form, "sections": sections, "today": today, "call_form": PhoneCallForm()}
     return render_page_or_partial(
         request, "proms/followup_list.html", "proms/partials/worklist_sections.html", context
     )
+
+
+def _page_url(request, key: str, page: int | None) -> str:
+    """The worklist URL with the current filters and ``page`` for section ``key`` ("" for no page)."""
+    if page is None:
+        return ""
+    query = request.GET.copy()
+    query[f"page_{key}"] = str(page)
+    return f"{request.path}?{query.urlencode()}"
 
 
 @require_GET
@@ -165,8 +177,11 @@ def followup_dashboard(request):
     """Completion rates per timepoint, by surgeon, disease area and month of surgery; response time."""
     check_capability(request.user, "followup.dashboard", target="followup_dashboard")
     today = timezone.localdate()
-    rows = worklist.dashboard_rows(FollowUp.objects.visible_to(request.user))
-    overall = metrics.completion_rates(rows, today, lambda r: (r["timepoint"],))
+    follow_ups = FollowUp.objects.visible_to(request.user)
+    # Counted in SQL (one GROUP BY per table); every row has one disease area (or none), so the
+    # per-timepoint totals are the disease-area table added up.
+    by_area = worklist.dashboard_counts(follow_ups, today, "disease_area")
+    overall = metrics.rates_from_counts(by_area, lambda r: (r["timepoint"],))
     overall.sort(key=lambda rate: metrics.timepoint_sort_key(rate.key[0]))
     areas = dict(DiseaseArea.choices)
     context = {
@@ -176,10 +191,14 @@ def followup_dashboard(request):
             {"label": timepoint_label(r.key[0]), "percent": r.percent, "eligible": r.eligible}
             for r in overall
         ],
-        "median_days": metrics.median_response_days(rows),
-        "by_surgeon": metrics.pivot(rows, today, "surgeon"),
-        "by_area": _labelled(metrics.pivot(rows, today, "disease_area"), areas),
-        "by_month": metrics.pivot(rows, today, "surgery_month"),
+        "median_days": worklist.median_response_days(follow_ups),
+        "by_surgeon": metrics.pivot_counts(
+            worklist.dashboard_counts(follow_ups, today, "surgeon"), "surgeon"
+        ),
+        "by_area": _labelled(metrics.pivot_counts(by_area, "disease_area"), areas),
+        "by_month": metrics.pivot_counts(
+            worklist.dashboard_counts(follow_ups, today, "surgery_month"), "surgery_month"
+        ),
     }
     return render(request, "proms/followup_dashboard.html", context)
 

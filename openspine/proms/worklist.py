@@ -1,48 +1,102 @@
 """What a coordinator works through: open follow-ups by urgency, phone tasks, and dashboard rows."""
 
-from django.db.models import Count, Q
+from datetime import UTC
 
-from openspine.proms.choices import MessageStatus, PhoneTaskState
+from django.db.models import Count, DurationField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
-SECTION_LIMIT = 100
+from openspine.proms import metrics
+from openspine.proms.choices import NOT_ELIGIBLE_REASONS, FollowUpState, MessageStatus, PhoneTaskState
+
+PAGE_SIZE = 50
+SECTION_KEYS = ("phone", "overdue", "today", "window")
 
 
 def with_counts(queryset):
-    """Add what a worklist row shows: patient, surgeon, diagnosis, and the number of messages sent."""
+    """Add what a worklist row shows: patient, surgeon, diagnosis, and the number of messages sent.
+
+    The count is a correlated subquery per shown row, not a join and GROUP BY over every message.
+    """
+    from openspine.proms.models import Message
+
     related = ("patient", "operation__primary_surgeon", "operation__diagnosis", "diagnosis", "phone_task")
+    sent = (
+        Message.objects.filter(follow_up=OuterRef("pk"), status=MessageStatus.SENT)
+        .order_by()
+        .values("follow_up")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return queryset.select_related(*related).annotate(
-        sent_count=Count("messages", filter=Q(messages__status=MessageStatus.SENT))
+        sent_count=Coalesce(Subquery(sent, output_field=IntegerField()), 0)
     )
 
 
-def sections(queryset, today) -> list[dict]:
+def _section_specs(today):
+    from django.utils.translation import gettext_lazy as _
+
+    calling = Q(pk__in=_open_phone_task_follow_ups())
+    not_calling = ~calling
+    return [
+        ("phone", _("Phone tasks"), calling, ("phone_task__due_on", "due_on", "pk")),
+        ("overdue", _("Overdue"), Q(due_on__lt=today) & not_calling, ("due_on", "pk")),
+        ("today", _("Due today"), Q(due_on=today) & not_calling, ("patient__mrn", "pk")),
+        ("window", _("In window"), Q(due_on__gt=today) & not_calling, ("due_on", "pk")),
+    ]
+
+
+def _open_phone_task_follow_ups():
+    from openspine.proms.models import PhoneTask
+
+    return PhoneTask.objects.filter(state=PhoneTaskState.OPEN).values("follow_up_id")
+
+
+def sections(queryset, today, pages=None) -> list[dict]:
     """Split open follow-ups (already filtered) into the worklist's sections, most urgent first.
 
     Phone tasks: a call is due (reminders went unanswered). Overdue: the due day has passed, the
-    window is still open. Due today. In window: open, due day ahead. Each lists at most
-    :data:`SECTION_LIMIT` rows, with the full count.
+    window is still open. Due today. In window: open, due day ahead. Each section shows one page of
+    :data:`PAGE_SIZE` rows (``pages`` maps a section key to its 1-based page; a page past the end
+    shows the last one) with its full count. The four counts are one query; each page is one more.
     """
-    from django.utils.translation import gettext_lazy as _
-
-    open_rows = queryset.open()
-    calling = Q(phone_task__state=PhoneTaskState.OPEN)
-    specs = [
-        ("phone", _("Phone tasks"), open_rows.filter(calling).order_by("phone_task__due_on", "due_on")),
-        ("overdue", _("Overdue"), open_rows.filter(due_on__lt=today).exclude(calling).order_by("due_on")),
-        ("today", _("Due today"), open_rows.filter(due_on=today).exclude(calling).order_by("patient__mrn")),
-        ("window", _("In window"), open_rows.filter(due_on__gt=today).exclude(calling).order_by("due_on")),
-    ]
-    return [
-        {"key": key, "title": title, "count": rows.count(), "rows": list(with_counts(rows)[:SECTION_LIMIT])}
-        for key, title, rows in specs
-    ]
+    pages = pages or {}
+    open_rows = queryset.open().order_by()
+    specs = _section_specs(today)
+    counts = open_rows.aggregate(**{key: Count("pk", filter=where) for key, _t, where, _o in specs})
+    result = []
+    for key, title, where, ordering in specs:
+        count = counts[key] or 0
+        last = max(1, -(-count // PAGE_SIZE))
+        page = min(max(1, pages.get(key) or 1), last)
+        offset = (page - 1) * PAGE_SIZE
+        rows = (
+            list(with_counts(open_rows.filter(where).order_by(*ordering))[offset : offset + PAGE_SIZE])
+            if count
+            else []
+        )
+        result.append(
+            {
+                "key": key,
+                "title": title,
+                "count": count,
+                "rows": rows,
+                "page": page,
+                "pages": last,
+                "first_shown": offset + 1 if rows else 0,
+                "last_shown": offset + len(rows),
+                "previous_page": page - 1 if page > 1 else None,
+                "next_page": page + 1 if page < last else None,
+            }
+        )
+    return result
 
 
 def dashboard_rows(queryset) -> list[dict]:
     """Return plain rows for :mod:`openspine.proms.metrics`, one per follow-up of an operation.
 
     A baseline opened at admission counts once its operation is signed (it has no surgeon or month
-    of surgery before that, and a stay may end without surgery).
+    of surgery before that, and a stay may end without surgery). This loads every row: use it for
+    exports and tests; the dashboard counts in SQL with :func:`dashboard_counts`.
     """
     values = queryset.filter(operation__isnull=False).values(
         "timepoint",
@@ -67,3 +121,77 @@ def dashboard_rows(queryset) -> list[dict]:
         row["surgery_month"] = row.pop("operation__performed_on").strftime("%Y-%m")
         rows.append(row)
     return rows
+
+
+# What each dashboard group is grouped by in SQL, and how a counted row gets its plain group value.
+_GROUPS = {
+    "surgeon": (
+        ("operation__primary_surgeon__username", "operation__primary_surgeon__display_name"),
+        lambda row: (
+            row["operation__primary_surgeon__display_name"] or row["operation__primary_surgeon__username"]
+        ),
+    ),
+    "disease_area": (
+        ("operation__diagnosis__disease_area",),
+        lambda row: row["operation__diagnosis__disease_area"],
+    ),
+    "surgery_month": (("surgery_month",), lambda row: row["surgery_month"].strftime("%Y-%m")),
+}
+
+
+def _count_filters(today) -> dict:
+    """The four counts of :data:`metrics.COUNT_KEYS` as conditional aggregates (rules of metrics)."""
+    excluded = Q(state=FollowUpState.CANCELLED, cancel_reason__in=NOT_ELIGIBLE_REASONS)
+    closed = Q(window_closes_on__lt=today) & ~excluded
+    still_open = Q(window_closes_on__gte=today) & ~excluded
+    completed = Q(state=FollowUpState.COMPLETED)
+    return {
+        "eligible": Count("pk", filter=closed),
+        "completed": Count("pk", filter=closed & completed),
+        "immature": Count("pk", filter=still_open),
+        "immature_completed": Count("pk", filter=still_open & completed),
+    }
+
+
+def dashboard_counts(queryset, today, group: str) -> list[dict]:
+    """Count follow-ups of operations per (``group``, timepoint) in one GROUP BY query.
+
+    Returns plain rows ``{group: value, "timepoint": ..., "eligible": n, "completed": n,
+    "immature": n, "immature_completed": n}`` for :func:`metrics.rates_from_counts`, with the same
+    rules as :func:`metrics.is_eligible` and :func:`metrics.is_immature`. ``group`` is one of
+    ``surgeon``, ``disease_area``, ``surgery_month``. The number of rows is the number of groups,
+    whatever the number of follow-ups.
+    """
+    fields, value_of = _GROUPS[group]
+    rows = queryset.filter(operation__isnull=False).order_by()
+    if group == "surgery_month":
+        rows = rows.annotate(surgery_month=TruncMonth("operation__performed_on"))
+    counted = rows.values(*fields, "timepoint").annotate(**_count_filters(today))
+    return [
+        {group: value_of(row), "timepoint": row["timepoint"], **{key: row[key] for key in metrics.COUNT_KEYS}}
+        for row in counted
+    ]
+
+
+def median_response_days(queryset) -> float | None:
+    """Return :func:`metrics.median_response_days` over the follow-ups of operations, in two queries.
+
+    The database counts the completed follow-ups and sorts them by response days; only the one or
+    two middle rows come back to Python, where :func:`metrics.response_days` computes their days
+    exactly as for plain rows (dates in UTC, as the rows give them). Clipping at zero keeps the
+    order, so the middle of the sorted raw differences is the middle of the clipped days.
+    """
+    completed = queryset.filter(
+        operation__isnull=False, state=FollowUpState.COMPLETED, completed_at__isnull=False
+    ).order_by()
+    total = completed.count()
+    if not total:
+        return None
+    start = Coalesce(TruncDate("invited_at", tzinfo=UTC), "window_opens_on")
+    days = ExpressionWrapper(TruncDate("completed_at", tzinfo=UTC) - start, output_field=DurationField())
+    middle = (
+        completed.annotate(days=days)
+        .order_by("days", "pk")
+        .values("state", "invited_at", "completed_at", "window_opens_on")[(total - 1) // 2 : total // 2 + 1]
+    )
+    return metrics.median_response_days(list(middle))

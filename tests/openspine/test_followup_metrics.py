@@ -20,8 +20,10 @@ def row(state, *, tp="3m", closes=date(2026, 5, 1), reason="", invited=None, com
     }
 
 
-def test_completed_counts_even_while_the_window_is_open():
-    assert metrics.is_eligible(row("completed", closes=date(2026, 7, 1)), TODAY)
+def test_completed_inside_an_open_window_is_not_yet_mature_not_eligible():
+    """outcomes.md §0 rule 3: computable only once the window has closed; shown apart till then."""
+    early = row("completed", closes=date(2026, 7, 1))
+    assert not metrics.is_eligible(early, TODAY) and metrics.is_immature(early, TODAY)
 
 
 def test_open_window_is_not_yet_eligible():
@@ -36,7 +38,7 @@ def test_death_consent_withdrawal_and_reoperation_leave_the_denominator_but_lost
 
 
 def test_completion_rate_worked_example():
-    """3m: 3 completed, 1 missed, 1 lost to contact, 1 died, 1 still open -> 3 / 5 = 60 %."""
+    """3m: 2 completed, 1 missed, 1 lost to contact, 1 died, 2 still open (1 answered) -> 2 / 4 = 50 %."""
     rows = [
         row("completed"),
         row("completed"),
@@ -48,7 +50,9 @@ def test_completion_rate_worked_example():
         row("missed", tp="12m"),
     ]
     rates = {r.key: r for r in metrics.completion_rates(rows, TODAY, lambda r: (r["timepoint"],))}
-    assert (rates[("3m",)].completed, rates[("3m",)].eligible, rates[("3m",)].percent) == (3, 5, 60)
+    three = rates[("3m",)]
+    assert (three.completed, three.eligible, three.percent) == (2, 4, 50)
+    assert (three.immature, three.immature_completed) == (2, 1)
     assert rates[("12m",)].rate == 0.0
 
 
