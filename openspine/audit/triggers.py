@@ -36,6 +36,7 @@ CAPTURE_EXCLUDED = {
     "accounts_usersession": "sign-in bookkeeping touched on every request; sign-in and out are audited",
     "accounts_accountwidelock": "account-wide lockout counter; lockouts are audit events",
     "core_idempotencykey": "replay store for API creates; the create it guards is audited",
+    "patients_patientnametoken": "keyed name-search tokens derived from the captured patient row",
 }
 # Identifier columns: the capture shows that they changed, never their value.
 MASKED_COLUMNS = (

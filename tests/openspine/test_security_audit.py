@@ -221,6 +221,7 @@ CAPTURE_EXCLUSIONS = {
     "accounts_usersession": "sign-in bookkeeping touched on every request; sign-in and sign-out are audited",
     "accounts_accountwidelock": "account-wide lockout counter; lockouts are audit events",
     "core_idempotencykey": "replay store for API creates; the create it guards is audited",
+    "patients_patientnametoken": "keyed search tokens derived from the patient row, which is captured",
     "openspine_cache": "the shared cache table (throttle counters), not a model; rewritten constantly",
 }
 
