@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "openspine.surgery",
     "openspine.proms",
     "openspine.sci",
+    "openspine.analytics",
     "openspine.portal",
     "openspine.demo",
 ]
