@@ -171,7 +171,7 @@ def adjusted_limits(
         lower, upper = dispersion.target - half, dispersion.target + half
         if dispersion.method == "proportion":
             lower, upper = max(lower, 0.0), min(upper, 1.0)
-        limits.append(Limits(level, max(lower, 0.0), upper))
+        limits.append(Limits(level, float(max(lower, 0.0)), float(upper)))
     return FunnelLimits(
         f"overdispersed_{model}",
         dispersion.target,

@@ -364,6 +364,7 @@ def _check_events(y: np.ndarray, parameters: int, per_parameter: int) -> None:
 def _fit_glm(y: np.ndarray, design: np.ndarray):
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # overflow of exp() on the way to separation
         try:
             result = sm.GLM(y, design, family=sm.families.Binomial()).fit()
         except (PerfectSeparationError, PerfectSeparationWarning):
