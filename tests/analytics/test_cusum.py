@@ -79,7 +79,10 @@ def test_choose_threshold_reaches_the_target_in_control_arl():
         (lambda: cusum.ra_cusum([0, 1], [0.1]), "risks"),
         (lambda: cusum.ra_cusum([2], [0.1]), "outcomes"),
         (lambda: cusum.ra_cusum([1], [0.1], odds_ratio=1), "odds_ratio"),
-        (lambda: cusum.learning_curve_cusum([1], acceptable_rate=0.2, unacceptable_rate=0.1), "unacceptable_rate"),
+        (
+            lambda: cusum.learning_curve_cusum([1], acceptable_rate=0.2, unacceptable_rate=0.1),
+            "unacceptable_rate",
+        ),
         (lambda: cusum.descriptive_cusum([1]), "measures"),
     ],
 )
