@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 SEED_ARGS ?=
+# e.g. make bench BENCH_ARGS='--scale-only --operations 30000 --label After' (bench/run.py --help)
+BENCH_ARGS ?=
 
 .PHONY: demo test lint install bench serve clean messages
 
@@ -43,7 +45,7 @@ test: lint
 	done
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

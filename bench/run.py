@@ -1,18 +1,29 @@
-"""Run every bench/bench_*.py on one core and write their Markdown sections to docs/benchmarks.md.
+"""Run the benchmarks and merge their Markdown blocks into docs/benchmarks.md.
 
-Usage: ``make bench`` (or ``.venv/bin/python bench/run.py``). Each benchmark prints its own Markdown
-section; this script adds the machine, the date and the command, so figures can be reproduced.
+Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [options]``; ``--help`` lists them).
+The micro benchmarks (every ``bench/bench_*.py`` but the scale one) run pinned to one core and
+form the block ``micro``. The scale benchmark (``bench/bench_scale.py``) serves the application
+with gunicorn on PostgreSQL and forms the block ``Scale: LABEL``. Each block records the machine,
+the date and the command; rerunning a label replaces only its block, so a "Before" and an "After"
+measured on the same data stand side by side.
 """
 
+import argparse
 import datetime
 import os
 import platform
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_scale  # noqa: E402
+import report  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "benchmarks.md"
+SCALE_SCRIPT = "bench_scale.py"
 
 
 def machine() -> str:
@@ -34,9 +45,12 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{memory}; {system}"
 
 
-def main() -> int:
+def micro() -> str:
+    """Run each micro benchmark on one core; return their sections under the machine and date."""
     sections = []
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        if script.name == SCALE_SCRIPT:
+            continue
         # taskset pins each benchmark to one core where available, so figures are per core.
         command = [sys.executable, str(script)]
         if Path("/usr/bin/taskset").exists():
@@ -48,15 +62,41 @@ def main() -> int:
         else:
             sections.append(result.stdout.strip() + "\n")
     header = (
-        "# Benchmarks\n\n"
         f"Measured {datetime.date.today().isoformat()} on: {machine()}.\n\n"
-        "Command: `make bench` (runs `bench/run.py`; each `bench/bench_*.py` is pinned to one core).\n"
+        "Command: `make bench` (runs `bench/run.py`; each micro benchmark is pinned to one core).\n"
     )
+    return header + "\n" + "\n".join(sections)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--scale-only", action="store_true", help="run only the scale benchmark")
+    which.add_argument("--no-scale", action="store_true", help="run only the micro benchmarks")
+    bench_scale.add_arguments(parser)
+    options = parser.parse_args(argv)
+    options.command = "bench/run.py " + shlex.join(argv) if argv else "make bench"
+    return options
+
+
+def write(label: str, body: str) -> None:
+    document = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+    document = report.merge_section(report.adopt_legacy(document), label, body)
     OUTPUT.parent.mkdir(exist_ok=True)
-    OUTPUT.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
-    print(OUTPUT.read_text(encoding="utf-8"))
+    OUTPUT.write_text(document, encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    options = parse(argv)
+    if not options.scale_only:
+        write("micro", micro())
+    if not options.no_scale:
+        label, body = bench_scale.scale(options, machine())
+        write(f"scale {label}", body)
+        print(body)
+    print(f"wrote {OUTPUT}", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

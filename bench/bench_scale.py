@@ -1,0 +1,540 @@
+"""Scale benchmark (issue 9): staff pages and API lists against /health/, gunicorn, PostgreSQL.
+
+Usage (``make bench`` runs it after the micro benchmarks; ``bench/run.py --help`` lists the options)::
+
+    bench/run.py --scale-only --operations 30000 --label After
+    bench/run.py --scale-only --operations 30000 --label Before --serve-tree /work/wt/before
+
+What it does:
+
+1. A base database ``h_bench_ops<N>`` on the PostgreSQL server of ``BENCH_PG`` (default
+   ``postgres://postgres@127.0.0.1:5432``): created, migrated and seeded once with
+   ``manage.py seed_demo --operations N`` of this tree, then kept, so every label measures the same
+   data. ``scale_fixture.py`` then picks the targets (the patient with the most operations, their
+   newest operation) and opens one questionnaire link. ``--reseed`` starts it again.
+2. Each run works on a copy (``CREATE DATABASE ... TEMPLATE``) with a copy of the audit anchors.
+   When ``--serve-tree`` has fewer migrations than this tree, the copy is migrated back to that
+   tree's newest ones first, so old code runs on its own schema (indexes added later are removed).
+3. gunicorn, 2 sync workers, serves the tree with ``OPENSPINE_DEBUG=false`` and persistent database
+   connections (``OPENSPINE_DB_CONN_MAX_AGE=60``). It is the development profile otherwise: no TLS
+   and no MFA, because the benchmark logs in over plain HTTP with the demo personas' password.
+4. One client, one request at a time. Before every measured request it times a ``/health/`` request,
+   so each target has its own interleaved /health/ p95 and the ratio stays fair on a loaded machine.
+   Each target gets ``--samples`` requests (fewer, but at least ``MIN_SAMPLES``, when one target would
+   take longer than ``--budget`` seconds), after two unmeasured warm-up requests.
+5. Audited writes: ``audit_writer.py`` processes (1, 2, 8) write ``patients.patient.viewed`` events
+   for ``--write-seconds``; the questionnaire answer POST is timed alone and while
+   ``LOAD_WRITERS`` writers run.
+
+Only addresses on this machine are contacted; every loop is bounded in count and time.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import report  # noqa: E402  (this directory, whether run as a script or imported by run.py)
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var" / "bench"
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PASSWORD = "openspine-demo-2026"  # noqa: S105 - the demo personas' (openspine/demo/seed.py DEMO_PASSWORD)
+MIN_SAMPLES = 10
+WARM_UP = 2
+WRITER_COUNTS = (1, 2, 8)
+LOAD_WRITERS = 4
+REQUEST_TIMEOUT = 600
+
+
+def log(message: str) -> None:
+    print(f"[bench_scale {datetime.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    result = subprocess.run(  # noqa: S603
+        ["psql", f"{PG}/{database}", "-v", "ON_ERROR_STOP=1", "-Atqc", sql],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"psql failed: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def database_exists(name: str) -> bool:
+    return psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"  # noqa: S608 (our names)
+
+
+def drop_database(name: str) -> None:
+    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def row_counts(database: str) -> dict:
+    tables = {
+        "operations": "surgery_operation",
+        "patients": "patients_patient",
+        "follow-ups": "proms_followup",
+        "audit events": "audit_auditevent",
+    }
+    return {label: int(psql(f"SELECT count(*) FROM {table}", database)) for label, table in tables.items()}  # noqa: S608,E501
+
+
+# --- Django commands in a chosen source tree ----------------------------------------------------
+
+
+def django_env(tree: Path, database: str, var_dir: Path) -> dict:
+    """Return the environment that runs ``tree``'s code against ``database`` with DEBUG off."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENSPINE_", "DJANGO_"))}
+    env.update(
+        DATABASE_URL=f"{PG}/{database}",
+        PYTHONPATH=str(tree),
+        DJANGO_SETTINGS_MODULE="openspine.settings",
+        OPENSPINE_DEBUG="false",
+        OPENSPINE_DB_CONN_MAX_AGE="60",
+        OPENSPINE_VAR_DIR=str(var_dir),
+        OPENSPINE_AUDIT_ANCHOR_DIR=str(var_dir / "audit-anchor"),
+        OPENSPINE_ALLOWED_HOSTS="127.0.0.1,localhost",
+        OPENSPINE_LOG_LEVEL="ERROR",
+        PYTHONWARNINGS="ignore::RuntimeWarning",
+    )
+    return env
+
+
+def run_django(tree: Path, env: dict, *args: str, capture: bool = False) -> str:
+    """Run ``manage.py ARGS`` (or a script path given as first arg) from ``tree``; raise on failure."""
+    command = [sys.executable, *args] if args[0].endswith(".py") else [sys.executable, "manage.py", *args]
+    result = subprocess.run(  # noqa: S603
+        command, cwd=tree, env=env, capture_output=capture, text=True, check=False
+    )
+    if result.returncode != 0:
+        detail = (result.stderr or "")[-2000:] if capture else ""
+        raise RuntimeError(f"{' '.join(args[:2])} failed in {tree}: {detail}")
+    return result.stdout if capture else ""
+
+
+def seed_arguments(tree: Path, env: dict, operations: int) -> list[str]:
+    """Return seed_demo's arguments for ``operations`` index operations in this tree's seeder.
+
+    The bulk seeder takes ``--operations N``; the older one only years and operations per year, so
+    there N patients over three years stand in (it adds a few revisions on top).
+    """
+    help_text = run_django(tree, env, "seed_demo", "--help", capture=True)
+    if re.search(r"--operations[ =]", help_text):
+        return ["seed_demo", "--operations", str(operations)]
+    return ["seed_demo", "--years", "3", "--operations-per-year", str(max(1, operations // 3))]
+
+
+def ensure_base(operations: int, reseed: bool) -> tuple[str, dict]:
+    """Return the seeded base database for ``operations`` and its fixture, creating them if needed."""
+    base = f"h_bench_ops{operations}"
+    var_dir = VAR / base
+    fixture_file = var_dir / "fixture.json"
+    if reseed or not (database_exists(base) and fixture_file.exists()):
+        drop_database(base)
+        shutil.rmtree(var_dir, ignore_errors=True)
+        var_dir.mkdir(parents=True)
+        psql(f'CREATE DATABASE "{base}"')
+        env = django_env(ROOT, base, var_dir)
+        log(f"migrating {base}")
+        run_django(ROOT, env, "migrate", "--noinput", "-v0")
+        arguments = seed_arguments(ROOT, env, operations)
+        log(f"seeding {base}: manage.py {' '.join(arguments)}")
+        started = time.monotonic()
+        run_django(ROOT, env, *arguments)
+        (var_dir / "seed.json").write_text(
+            json.dumps({"command": " ".join(arguments), "seconds": round(time.monotonic() - started)})
+        )
+        psql("VACUUM ANALYZE", base)
+        fixture = run_django(ROOT, env, str(ROOT / "bench" / "scale_fixture.py"), capture=True)
+        fixture_file.write_text(fixture.strip().splitlines()[-1])
+    return base, json.loads(fixture_file.read_text())
+
+
+def migrations_of(tree: Path) -> dict[str, set[str]]:
+    found = {}
+    for directory in (tree / "openspine").glob("*/migrations"):
+        names = {p.stem for p in directory.glob("[0-9]*.py")}
+        if names:
+            found[directory.parent.name] = names
+    return found
+
+
+def align_schema(database: str, tree: Path, var_dir: Path) -> list[str]:
+    """Migrate ``database`` back to ``tree``'s newest migrations where this tree has newer ones."""
+    env = django_env(ROOT, database, var_dir)
+    run_django(ROOT, env, "migrate", "--noinput", "-v0")
+    mine, theirs = migrations_of(ROOT), migrations_of(tree)
+    reverted = []
+    for app, names in sorted(mine.items()):
+        extra = names - theirs.get(app, set())
+        if extra:
+            target = max(theirs[app]) if theirs.get(app) else "zero"
+            run_django(ROOT, env, "migrate", app, target, "--noinput", "-v0")
+            reverted += sorted(f"{app}.{name}" for name in extra)
+    run_django(tree, django_env(tree, database, var_dir), "migrate", "--noinput", "-v0")
+    return reverted
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+
+class Response:
+    def __init__(self, status: int, headers, body: bytes, ms: float):
+        self.status, self.headers, self.body, self.ms = status, headers, body, ms
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+class Client:
+    """A tiny HTTP client for 127.0.0.1 with a cookie jar; never follows redirects."""
+
+    def __init__(self, port: int, headers: dict | None = None):
+        self.port = port
+        self.headers = headers or {}
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+
+    def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None):
+        sent = {"Host": "127.0.0.1", "Accept-Language": "zh-hans", **self.headers, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        try:
+            self.conn.request(method, path, body=body, headers=sent)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            self.conn.close()  # a worker closed the kept connection: one fresh try
+            started = time.perf_counter()
+            self.conn.request(method, path, body=body, headers=sent)
+            response = self.conn.getresponse()
+        data = response.read()
+        ms = (time.perf_counter() - started) * 1000
+        for value in response.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(value)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        if response.will_close:
+            self.conn.close()
+        return Response(response.status, response.headers, data, ms)
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn with 2 sync workers serving ``tree`` against ``database``."""
+
+    def __init__(self, tree: Path, database: str, var_dir: Path):
+        self.tree, self.env, self.port = tree, django_env(tree, database, var_dir), free_port()
+        (var_dir / "static").mkdir(parents=True, exist_ok=True)
+        self.log_path = var_dir / "gunicorn.log"
+
+    def __enter__(self):
+        command = [
+            sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
+            "--timeout", str(REQUEST_TIMEOUT), "--chdir", str(self.tree), "--pythonpath", str(self.tree),
+            "--error-logfile", str(self.log_path), "openspine.wsgi:application",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=self.tree, env=self.env)  # noqa: S603
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if Client(self.port).get("/health/").status == 200:
+                    return self
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.3)
+        self.__exit__()
+        raise RuntimeError(f"gunicorn did not answer /health/; see {self.log_path}")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def login(port: int, username: str) -> Client:
+    """Sign in through the login form like a browser; raise when the form does not let us in."""
+    client = Client(port)
+    page = client.get("/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    answer = client.request(
+        "POST",
+        "/accounts/login/",
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1) if token else ""},
+        headers={"Referer": f"http://127.0.0.1:{port}/accounts/login/"},
+    )
+    if answer.status != 302 or "/accounts/login/" in answer.headers.get("Location", ""):
+        raise RuntimeError(f"login as {username} failed ({answer.status})")
+    return client
+
+
+def api_client(port: int, username: str) -> Client:
+    client = Client(port)
+    body = json.dumps({"username": username, "password": PASSWORD, "name": "bench"})
+    client.conn.request(
+        "POST", "/api/accounts/tokens", body=body, headers={"Content-Type": "application/json"}
+    )
+    response = client.conn.getresponse()
+    data = json.loads(response.read() or b"{}")
+    client.conn.close()
+    if response.status != 201:
+        raise RuntimeError(f"API token for {username} refused ({response.status}): {data}")
+    client.headers["Authorization"] = f"Bearer {data['token']}"
+    return client
+
+
+class Portal:
+    """A patient's questionnaire session: open the link, pass the identity check, answer question 1."""
+
+    def __init__(self, port: int, fixture: dict):
+        self.client = Client(port)
+        opened = self.client.get(f"/q/{fixture['token']}/")
+        if opened.status != 302:
+            raise RuntimeError(f"questionnaire link refused ({opened.status})")
+        form = self.client.get("/q/")
+        checked = self.client.request(
+            "POST",
+            "/q/",
+            {
+                "birth_year": fixture["birth_year"],
+                "phone_last4": fixture["phone_last4"],
+                "portal_token": self._token(form.text),
+            },
+        )
+        if checked.status != 302:
+            raise RuntimeError(f"identity check refused ({checked.status})")
+        question = self.client.get("/q/step/1/")
+        self.token = self._token(question.text)
+        choice = re.search(r'name="answer" value="([^"]+)"', question.text)
+        self.answer = choice.group(1) if choice else "5"
+
+    @staticmethod
+    def _token(html: str) -> str:
+        found = re.search(r'name="portal_token" value="([^"]+)"', html)
+        return found.group(1) if found else ""
+
+    def post_answer(self) -> Response:
+        return self.client.request(
+            "POST", "/q/step/1/", {"answer": self.answer, "portal_token": self.token}
+        )
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+
+def measure(name, send, health: Client, *, expect: int, samples: int, budget: float) -> report.Row:
+    """Time ``send()`` ``samples`` times, each right after a /health/ request; count wrong statuses."""
+    for _ in range(WARM_UP):
+        send()
+    times, health_times, errors = [], [], 0
+    deadline = time.monotonic() + budget
+    while len(times) < samples and (len(times) < MIN_SAMPLES or time.monotonic() < deadline):
+        health_times.append(health.get("/health/").ms)
+        response = send()
+        errors += response.status != expect
+        times.append(response.ms)
+    row = report.Row(name, tuple(times), tuple(health_times), errors)
+    log(f"{name}: p95 {row.p95:.1f} ms, /health/ p95 {row.health_p95:.1f} ms, {row.ratio:.1f}x {row.verdict}")
+    return row
+
+
+def start_writers(tree: Path, env: dict, count: int, seconds: float, stop_file: str = ""):
+    start = time.time() + 3 + 0.5 * count  # every writer set up before the clock starts
+    script = str(ROOT / "bench" / "audit_writer.py")
+    processes = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, script, str(start), str(seconds), str(n), stop_file],
+            cwd=tree, env=env, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        for n in range(count)
+    ]
+    return start, processes
+
+
+def collect_writers(processes) -> tuple[int, float]:
+    results = []
+    for process in processes:
+        out, _ = process.communicate(timeout=600)
+        if process.returncode != 0:
+            raise RuntimeError("an audit writer failed")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return sum(r["count"] for r in results), max(r["seconds"] for r in results)
+
+
+def audited_writes(tree: Path, env: dict, seconds: float) -> dict:
+    writes = {}
+    for count in WRITER_COUNTS:
+        _, processes = start_writers(tree, env, count, seconds)
+        writes[count] = collect_writers(processes)
+        log(f"audited writes, {count} processes: {writes[count][0] / writes[count][1]:.0f}/s")
+    return writes
+
+
+def api_has_query(client: Client) -> bool:
+    """Return True if the served API documents a ``q`` parameter on GET /api/surgery/operations."""
+    schema = client.get("/api/openapi.json")
+    if schema.status != 200:
+        return False
+    operation = json.loads(schema.body).get("paths", {}).get("/api/surgery/operations", {}).get("get", {})
+    return any(p.get("name") == "q" for p in operation.get("parameters", []))
+
+
+def targets(port: int, fixture: dict) -> list:
+    """Return (name, send, expected status) for every staff page and API list."""
+    coordinator, surgeon = login(port, "coordinator"), login(port, "surgeon")
+    api = api_client(port, "surgeon")
+    name, mrn = quote(fixture["patient_name"]), quote(fixture["patient_mrn"])
+    later = "page_" + "=10&page_".join(("phone", "overdue", "today", "window")) + "=10"
+    pages = [
+        ("follow-up worklist", coordinator, "/followup/"),
+        ("worklist ?surgeon=", coordinator, f"/followup/?surgeon={fixture['surgeon']}"),
+        ("worklist page 10 of each section", coordinator, f"/followup/?{later}"),
+        ("follow-up dashboard", coordinator, "/followup/dashboard/"),
+        ("/patients/", surgeon, "/patients/"),
+        ("patient search by name", surgeon, f"/patients/?q={name}"),
+        ("patient search by MRN", surgeon, f"/patients/?q={mrn}"),
+        ("patient detail", surgeon, f"/patients/{fixture['patient']}/"),
+        ("operation detail", surgeon, f"/surgery/operations/{fixture['operation']}/"),
+        ("GET /api/surgery/operations", api, "/api/surgery/operations"),
+        ("GET /api/patients/?q=name", api, f"/api/patients/?q={name}"),
+    ]
+    if api_has_query(surgeon):
+        pages.append(("GET /api/surgery/operations?q=name", api, f"/api/surgery/operations?q={name}"))
+    return [(label, (lambda c=client, p=path: c.get(p)), 200) for label, client, path in pages]
+
+
+def run(tree: Path, fixture: dict, database: str, var_dir: Path, options) -> tuple[list, dict]:
+    env = django_env(tree, database, var_dir)
+    rows = []
+    with Server(tree, database, var_dir) as server:
+        health = Client(server.port)
+        budget = dict(samples=options.samples, budget=options.budget)
+        alone = Client(server.port)
+        rows.append(measure("/health/", lambda: alone.get("/health/"), health, expect=200, **budget))
+        for label, send, expect in targets(server.port, fixture):
+            rows.append(measure(label, send, health, expect=expect, **budget))
+        portal = Portal(server.port, fixture)
+        rows.append(measure("questionnaire answer POST", portal.post_answer, health, expect=302, **budget))
+        with tempfile.TemporaryDirectory() as scratch:
+            stop = str(Path(scratch) / "stop")
+            start, processes = start_writers(tree, env, LOAD_WRITERS, options.budget * 3, stop)
+            time.sleep(max(0.0, start - time.time()) + 1)
+            rows.append(
+                measure(
+                    f"questionnaire answer POST, {LOAD_WRITERS} audit writers running",
+                    portal.post_answer, health, expect=302, **budget,
+                )  # fmt: skip
+            )
+            Path(stop).touch()
+            collect_writers(processes)
+        writes = audited_writes(tree, env, options.write_seconds)
+    return rows, writes
+
+
+def commit_of(tree: Path) -> str:
+    result = subprocess.run(  # noqa: S603
+        ["git", "-C", str(tree), "log", "-1", "--format=%h %s"],  # noqa: S607
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    dirty = subprocess.run(  # noqa: S603
+        ["git", "-C", str(tree), "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
+    return result.stdout.strip()[:70] + (" (and uncommitted changes)" if dirty else "")
+
+
+def scale(options, machine: str) -> tuple[str, str]:
+    """Run the scale benchmark for ``options``; return (label, Markdown block)."""
+    tree = Path(options.serve_tree).resolve() if options.serve_tree else ROOT
+    load_before = os.getloadavg()
+    base, fixture = ensure_base(options.operations, options.reseed)
+    counts = row_counts(base)
+    copy = f"{base}_run"
+    drop_database(copy)
+    psql(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
+    var_dir = VAR / copy
+    shutil.rmtree(var_dir, ignore_errors=True)
+    shutil.copytree(VAR / base / "audit-anchor", var_dir / "audit-anchor")
+    try:
+        reverted = align_schema(copy, tree, var_dir)
+        rows, writes = run(tree, fixture, copy, var_dir, options)
+    finally:
+        if not options.keep_db:
+            drop_database(copy)
+    seeded = json.loads((VAR / base / "seed.json").read_text())
+    load_after = os.getloadavg()
+    meta = {
+        "Date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "Machine": machine,
+        "Command": f"`{options.command}`",
+        "Code served": f"`{tree}` at {commit_of(tree)}",
+        "Data": ", ".join(f"{n:,} {label}" for label, n in counts.items())
+        + f" (`manage.py {seeded['command']}` of `{commit_of(ROOT)}`, {seeded['seconds']} s)",
+        "Schema": "migrated back (removed: " + ", ".join(reverted) + ")" if reverted else "this tree's",
+        "Server": "gunicorn, 2 sync workers, PostgreSQL "
+        + psql("SHOW server_version")
+        + ", OPENSPINE_DEBUG=false, persistent connections, no TLS and no MFA (development profile)",
+        "Load average (1/5/15 min)": "before "
+        + "/".join(f"{v:.2f}" for v in load_before)
+        + ", after "
+        + "/".join(f"{v:.2f}" for v in load_after),
+        "Method": f"one client, one request at a time, each timed right after a /health/ request; "
+        f"{WARM_UP} warm-ups, then {options.samples} samples or {options.budget:g} s per target "
+        f"(at least {MIN_SAMPLES}); p95 by nearest rank; writes over {options.write_seconds:g} s",
+    }
+    return options.label, report.format_section(options.label, meta, rows, writes)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("scale benchmark")
+    group.add_argument("--operations", type=int, default=30000, help="index operations to seed (30000)")
+    group.add_argument("--label", default="current", help="section label in docs/benchmarks.md")
+    group.add_argument("--serve-tree", default="", help="serve this source tree instead (same data)")
+    group.add_argument("--samples", type=int, default=40, help="requests per target (40)")
+    group.add_argument("--budget", type=float, default=40.0, help="seconds per target before stopping early")
+    group.add_argument("--write-seconds", type=float, default=10.0, help="seconds per audited-write run")
+    group.add_argument("--reseed", action="store_true", help="drop and seed the base database again")
+    group.add_argument("--keep-db", action="store_true", help="keep the run's copy of the database")
+
+
+if __name__ == "__main__":
+    print("run it through bench/run.py (e.g. bench/run.py --scale-only)", file=sys.stderr)
+    raise SystemExit(2)
