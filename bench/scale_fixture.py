@@ -28,9 +28,7 @@ def main() -> int:
     operation = patient.operations.order_by("-performed_on", "-pk").first()
     today = timezone.localdate()
     follow_up = (
-        FollowUp.objects.filter(
-            state__in=OPEN_STATES, window_opens_on__lte=today, window_closes_on__gt=today
-        )
+        FollowUp.objects.filter(state__in=OPEN_STATES, window_opens_on__lte=today, window_closes_on__gt=today)
         .exclude(patient__phone_last4="")
         .select_related("patient")
         .order_by("pk")
