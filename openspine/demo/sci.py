@@ -1,14 +1,12 @@
 """Synthetic ISNCSCI exams for the demo's spinal cord injury patients.
 
 A lesion below the operated level's top, a severity drawn at random, and a modest improvement by
-discharge. Invented for demonstration; the classification itself is computed by spinescores.
+discharge (planned by ``openspine.demo.plan``). Invented for demonstration; the classification
+itself is computed by spinescores.
 """
 
 import random
-from datetime import timedelta
 
-from openspine.core import levels
-from openspine.sci import services as sci
 from spinescores.isncsci import normal_exam
 
 SENSORY = ["C2", "C3", "C4", "C5", "C6", "C7", "C8", *(f"T{i}" for i in range(1, 13))]
@@ -44,37 +42,3 @@ def _motor(rng, severity, offset):
         severity
     ]
     return rng.randint(low, high)
-
-
-def seed_exams(rng: random.Random, operations, *, today) -> int:
-    """Record admission and discharge exams for each spinal cord injury operation."""
-    count = 0
-    for operation in operations:
-        if operation.diagnosis.disease_area != "spinal_cord_injury" or operation.level_from is None:
-            continue
-        lesion = levels.label(operation.level_from)
-        lesion = lesion if lesion in SENSORY else "C2"
-        severity = rng.choices([s for s, _ in SEVERITIES], [w for _, w in SEVERITIES])[0]
-        admission = operation.admission
-        examiner = operation.primary_surgeon
-        sci.record_exam(
-            operation.patient,
-            make_exam(rng, lesion, severity),
-            actor=examiner,
-            examined_on=admission.admitted_on,
-            context="admission",
-            admission=admission,
-        )
-        count += 1
-        if admission.discharged_on and admission.discharged_on <= today:
-            recovery = 0 if severity == "complete" else rng.randint(0, 1)
-            sci.record_exam(
-                operation.patient,
-                make_exam(rng, lesion, severity, recovery),
-                actor=examiner,
-                examined_on=admission.discharged_on - timedelta(days=1),
-                context="discharge",
-                admission=admission,
-            )
-            count += 1
-    return count

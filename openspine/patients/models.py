@@ -255,6 +255,16 @@ class Patient(ClinicalRecord):
         return day.year - self.birth_date.year - before_birthday
 
     def clean(self):
+        self.clean_values()
+        self._check_mrn_unique()
+        self._check_national_id_unique()
+
+    def clean_values(self):
+        """Run the checks of :meth:`clean` that need no query and set the derived columns.
+
+        The uniqueness of the hospital number and national ID is left out: the bulk demo seeder
+        checks it once per batch instead of once per row.
+        """
         today = timezone.localdate()
         if self.birth_date and self.birth_date > today:
             raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
@@ -262,8 +272,6 @@ class Patient(ClinicalRecord):
             raise ValidationError({"deceased_on": _("The date of death cannot be before the birth date.")})
         self._clean_national_id()
         sync_derived_fields(self)
-        self._check_mrn_unique()
-        self._check_national_id_unique()
 
     def validate_unique(self, exclude=None):
         # clean() reports a duplicate hospital number on the mrn field; the key is never shown.

@@ -153,6 +153,42 @@ def record_consent(
     decision sets ``Patient.contact_consent`` (which the follow-up engine reads); a withdrawal sends
     :data:`contact_consent_withdrawn` in this transaction so pending contact is cancelled with it.
     """
+    consent = build_consent_record(
+        patient,
+        kind,
+        granted,
+        actor=actor,
+        channel=channel,
+        text_version=text_version,
+        text_hash=text_hash,
+        witness=witness,
+        decided_at=decided_at,
+    )
+    consent.full_clean()
+    consent.save()
+    audit.record(actor, "patients.consent.recorded", consent, after=snapshot(consent), patient=patient)
+    if kind == ConsentKind.FOLLOW_UP_CONTACT:
+        _sync_contact_consent(patient, consent, actor=actor)
+    return consent
+
+
+def build_consent_record(
+    patient: Patient,
+    kind: str,
+    granted: bool,
+    *,
+    actor,
+    channel: str = ConsentChannel.IN_PERSON,
+    text_version: str = "",
+    text_hash: str = "",
+    witness: str = "",
+    decided_at=None,
+) -> ConsentRecord:
+    """Return the unsaved consent record that :func:`record_consent` validates and saves.
+
+    Refuses an unknown ``kind``; the caller runs ``full_clean`` (the bulk demo seeder runs the checks
+    that need no query, having written the patient and the recording user itself).
+    """
     if kind not in ConsentKind.values:
         raise ValidationError(
             {
@@ -173,11 +209,6 @@ def record_consent(
         decided_at=decided_at or timezone.now(),
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
-    consent.full_clean()
-    consent.save()
-    audit.record(actor, "patients.consent.recorded", consent, after=snapshot(consent), patient=patient)
-    if kind == ConsentKind.FOLLOW_UP_CONTACT:
-        _sync_contact_consent(patient, consent, actor=actor)
     return consent
 
 

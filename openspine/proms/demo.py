@@ -69,6 +69,7 @@ LEFT_FOR_RUN_PERIODIC_DAYS = 2
 class Patient:
     """What the seeder decides once per patient."""
 
+    rng: object
     severity: float
     improves: bool
     answers_later: bool
@@ -253,11 +254,13 @@ def _plan_one(rng, plan, fu, person, today, coordinator):
         _move(plan, fu, S.MISSED, _aware(fu.window_closes_on + timedelta(days=1), 0, 5), "window closed")
 
 
-def _persons(rng, follow_ups) -> dict:
+def _persons(rng_for, follow_ups) -> dict:
     persons = {}
     for fu in follow_ups:
         if fu.patient_id not in persons:
+            rng = rng_for(fu.patient)
             persons[fu.patient_id] = Patient(
+                rng=rng,
                 severity=_clip(rng.gauss(0.45, 0.13), 0.08, 0.9),
                 improves=rng.random() > NOT_IMPROVING,
                 answers_later=rng.random() > NEVER_RESPONDS_AFTER_BASELINE,
@@ -321,6 +324,9 @@ def _cancel_for_deceased(plan: Plan, today: date) -> None:
 def seed_follow_up_history(rng, operations, *, today: date) -> int:
     """Give ``operations`` (signed) their follow-up history up to ``today``; return the follow-up count.
 
+    ``rng`` is one generator for every patient, or a callable returning each patient's own
+    generator (the demo seeder's, so a patient's history does not depend on the other patients).
+
     Schedules missing series of signed operations first (idempotent; each adopts the baseline its
     admission opened, due from admission to the operation day), then plays each follow-up whose
     window has opened: answered (self, phone or clinic), chased with invitations, reminders and
@@ -347,10 +353,12 @@ def seed_follow_up_history(rng, operations, *, today: date) -> int:
         .order_by("operation_id", "due_on")
     )
     coordinator = get_user_model().objects.filter(role="coordinator").order_by("pk").first()
-    persons = _persons(rng, follow_ups)
+    rng_for = rng if callable(rng) else (lambda patient: rng)
+    persons = _persons(rng_for, follow_ups)
     plan = Plan()
     for fu in follow_ups:
-        _plan_one(rng, plan, fu, persons[fu.patient_id], today, coordinator)
+        person = persons[fu.patient_id]
+        _plan_one(person.rng, plan, fu, person, today, coordinator)
     _cancel_for_deceased(plan, today)
     _write(plan)
     counts = {

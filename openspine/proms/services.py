@@ -105,10 +105,15 @@ def revise_protocol(protocol: Protocol, timepoints: list[dict], *, actor, note: 
 
 def protocol_for(operation) -> Protocol | None:
     """Return the protocol for ``operation``: its procedure group's if one exists, else its area's."""
+    codes = operation.procedures.values_list("code", flat=True)
+    return protocol_for_procedures(operation.diagnosis.disease_area, codes)
+
+
+def protocol_for_procedures(area: str, codes) -> Protocol | None:
+    """Return the protocol for an operation in ``area`` with procedure ``codes`` (see protocol_for)."""
     from openspine.surgery.choices import procedure_group
 
-    area = operation.diagnosis.disease_area
-    groups = {procedure_group(code) for code in operation.procedures.values_list("code", flat=True)}
+    groups = {procedure_group(code) for code in codes}
     candidates = Protocol.objects.filter(disease_area=area, active=True)
     specific = [p for p in candidates if p.procedure_group and p.procedure_group in groups]
     if specific:
@@ -191,8 +196,15 @@ def schedule_follow_ups(operation, *, actor) -> FollowUpSeries | None:
 
 
 def _create_follow_up(series: FollowUpSeries, timepoint: Timepoint, operation) -> FollowUp:
+    follow_up = build_follow_up(series, timepoint, operation)
+    follow_up.save()
+    return follow_up
+
+
+def build_follow_up(series: FollowUpSeries, timepoint: Timepoint, operation) -> FollowUp:
+    """Return the unsaved follow-up of ``timepoint`` in ``series`` that scheduling creates."""
     due_on, opens_on, closes_on = follow_up_dates(timepoint, operation)
-    return FollowUp.objects.create(
+    return FollowUp(
         patient=operation.patient,
         operation=operation,
         series=series,

@@ -98,17 +98,21 @@ def _refuse_unknown(fields: dict) -> None:
         )
 
 
-def record_exam(patient, exam: dict, *, actor, examined_on, context, examiner=None, **fields) -> IsncsciExam:
-    """Classify and save a new exam of ``patient``; the examiner defaults to the actor."""
+def build_exam(patient, exam: dict, *, examined_on, context, examiner, **fields) -> IsncsciExam:
+    """Return the classified, unsaved exam that :func:`record_exam` validates and saves."""
     _refuse_unknown(fields)
     record = IsncsciExam(
-        patient=patient,
-        examined_on=examined_on,
-        context=context,
-        examiner=examiner or actor,
-        **fields,
+        patient=patient, examined_on=examined_on, context=context, examiner=examiner, **fields
     )
     _apply(record, exam)
+    return record
+
+
+def record_exam(patient, exam: dict, *, actor, examined_on, context, examiner=None, **fields) -> IsncsciExam:
+    """Classify and save a new exam of ``patient``; the examiner defaults to the actor."""
+    record = build_exam(
+        patient, exam, examined_on=examined_on, context=context, examiner=examiner or actor, **fields
+    )
     record.full_clean(exclude=["patient", "examiner", "admission", "operation", "public_id"])
     with transaction.atomic():
         record.save()

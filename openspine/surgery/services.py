@@ -217,7 +217,26 @@ def record_content(operation: Operation) -> dict:
 
 def content_hash(operation: Operation) -> str:
     """Return the SHA-256 (hex) of the record's canonical content as sorted JSON."""
-    text = json.dumps(record_content(operation), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _hash_content(record_content(operation))
+
+
+def content_hash_before_save(operation: Operation, procedures, team, implants) -> str:
+    """Return what :func:`content_hash` will give once ``operation`` and its children are stored.
+
+    For the bulk demo seeder, which signs rows it writes itself: the values are taken from the
+    instance (foreign keys as ids, times in UTC) as :func:`record_content` reads them back.
+    ``team`` holds (user, role) pairs and ``implants`` Implant instances, as validated.
+    """
+    fields = {name: getattr(operation, Operation._meta.get_field(name).attname) for name in _HASHED_FIELDS}
+    for name in ("started_at", "ended_at"):
+        fields[name] = fields[name].astimezone(datetime.UTC) if fields[name] else None
+    members = [(user.pk, role) for user, role in team]
+    rows = [{key: getattr(implant, key) for key in _IMPLANT_KEYS} for implant in implants]
+    return _hash_content(_canonical(fields, list(procedures), members, rows))
+
+
+def _hash_content(content: dict) -> str:
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -276,12 +295,23 @@ def tampered_operations() -> list[Operation]:
     return list(tampered.values())
 
 
-def _summary(operation, procedures, team, implants) -> dict:
+def operation_summary(operation, procedures, team, implants) -> dict:
+    """Return the audit record of a created operation: its fields and children, identifiers masked."""
     data = snapshot(operation)
     data["procedures"] = list(procedures)
     data["team"] = [[user.username, role] for user, role in team]
     data["implants"] = [{key: getattr(i, key) for key in _IMPLANT_KEYS} for i in implants]
     return data
+
+
+def validate_operation(operation: Operation, procedures, team, implants) -> tuple[list, list, list]:
+    """Check an unsaved operation and its children as :func:`create_operation` does; no query.
+
+    Returns the procedure codes, the (user, role) team and the Implant instances to write; raises
+    ValidationError naming the field (the bulk demo seeder calls it for every row it inserts).
+    """
+    _clean_operation(operation)
+    return _clean_procedures(procedures), _clean_team(team, operation.patient), _clean_implants(implants)
 
 
 @transaction.atomic
@@ -325,14 +355,14 @@ def create_operation(
     )
     if getattr(actor, "role", None) == Role.RESIDENT:
         operation.status = OperationStatus.AWAITING_COSIGN
-    _clean_operation(operation)
-    codes = _clean_procedures(procedures)
-    members = _clean_team(team, patient)
-    rows = _clean_implants(implants)
+    codes, members, rows = validate_operation(operation, procedures, team, implants)
     operation.save()
     _write_children(operation, codes, members, rows, replace=False)
     audit.record(
-        actor, "surgery.operation.created", operation, after=_summary(operation, codes, members, rows)
+        actor,
+        "surgery.operation.created",
+        operation,
+        after=operation_summary(operation, codes, members, rows),
     )
     return operation
 
@@ -387,7 +417,8 @@ def update_operation(
     return operation
 
 
-def _signing_meaning(operation: Operation, actor, meaning: str) -> str:
+def signing_meaning(operation: Operation, actor, meaning: str) -> str:
+    """Return the meaning ``actor``'s signature of ``operation`` takes; DomainError if they may not sign."""
     if not can(actor, "operation.sign"):
         raise DomainError(_("Only an attending surgeon or the director can sign an operation record."))
     if operation.status == OperationStatus.SIGNED:
@@ -463,7 +494,7 @@ def sign_operation(operation: Operation, *, actor, meaning: str = SignatureMeani
     Sends ``operation_signed`` inside the transaction: receivers (follow-up scheduling) write in the
     same transaction, so a failing receiver undoes the signature too.
     """
-    meaning = _signing_meaning(operation, actor, meaning)
+    meaning = signing_meaning(operation, actor, meaning)
     signature = Signature(
         operation=operation,
         signer=actor,

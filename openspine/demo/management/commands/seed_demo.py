@@ -1,4 +1,4 @@
-"""Load the synthetic demo department (idempotent; refuses to run in production)."""
+"""Load the synthetic demo department (idempotent and resumable; refuses to run in production)."""
 
 import time
 
@@ -16,25 +16,43 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same data).")
         parser.add_argument("--years", type=int, default=3, help="Years of activity to create.")
         parser.add_argument("--operations-per-year", type=int, default=3000, help="Operations per year.")
+        parser.add_argument(
+            "--operations",
+            type=int,
+            help="Index operations (one per patient) in all; overrides --operations-per-year.",
+        )
+        parser.add_argument(
+            "--through-services",
+            action="store_true",
+            help="Write every record through the services, one at a time (slow; the reference path).",
+        )
+        parser.add_argument("--chunk", type=int, default=seed.CHUNK, help="Patients per transaction.")
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("seed_demo never runs in production: its accounts share a known password.")
-        if seed.already_seeded():
+        for name in ("years", "operations_per_year", "operations", "chunk"):
+            if options[name] is not None and options[name] < 1:
+                raise CommandError(f"--{name.replace('_', '-')} must be a whole number of at least 1.")
+        started = time.monotonic()
+        # Query logging (DEBUG) would keep every query in memory and slow the seed down.
+        with override_settings(DEBUG=False):
+            counts = seed.seed(
+                seed=options["seed"],
+                years=options["years"],
+                per_year=options["operations_per_year"],
+                operations=options["operations"],
+                through_services=options["through_services"],
+                chunk=options["chunk"],
+                progress=lambda done, total: self.stdout.write(f"  {done} / {total} patients seeded"),
+            )
+        elapsed = time.monotonic() - started
+        if not counts["patients"]:
             self.stdout.write("Demo data already present; nothing to do.")
         else:
-            started = time.monotonic()
-            # Query logging (DEBUG) would keep every query in memory and slow the seed down.
-            with override_settings(DEBUG=False):
-                counts = seed.seed(
-                    seed=options["seed"],
-                    years=options["years"],
-                    per_year=options["operations_per_year"],
-                    progress=lambda done, total: self.stdout.write(f"  {done} / {total} patients seeded"),
-                )
-            elapsed = time.monotonic() - started
             created = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
-            self.stdout.write(f"Created {created} in {elapsed:.0f} s.")
+            rate = counts["operations"] / elapsed if elapsed else 0
+            self.stdout.write(f"Created {created} in {elapsed:.1f} s ({rate:.0f} operations/s).")
         self.stdout.write(f"Demo logins (password for all: {seed.DEMO_PASSWORD}):")
         for username, role in seed.PERSONAS:
             self.stdout.write(f"  {username:<13} {role}")
