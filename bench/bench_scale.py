@@ -363,7 +363,8 @@ class Portal:
 
 def measure(name, send, health: Client, *, expect: int, samples: int, budget: float) -> report.Row:
     """Time ``send()`` ``samples`` times, each right after a /health/ request; count wrong statuses."""
-    for _ in range(WARM_UP):
+    first = send().ms
+    for _ in range(WARM_UP - 1):
         send()
     times, health_times, errors = [], [], 0
     deadline = time.monotonic() + budget
@@ -372,7 +373,7 @@ def measure(name, send, health: Client, *, expect: int, samples: int, budget: fl
         response = send()
         errors += response.status != expect
         times.append(response.ms)
-    row = report.Row(name, tuple(times), tuple(health_times), errors)
+    row = report.Row(name, tuple(times), tuple(health_times), errors, first)
     log(f"{name}: p95 {row.p95:.1f} ms, /health/ p95 {row.health_p95:.1f} ms, {row.ratio:.1f}x {row.verdict}")
     return row
 
@@ -524,7 +525,8 @@ def scale(options, machine: str) -> tuple[str, str]:
         + ", after "
         + "/".join(f"{v:.2f}" for v in load_after),
         "Method": f"one client, one request at a time, each timed right after a /health/ request; "
-        f"{WARM_UP} warm-ups, then {options.samples} samples or {options.budget:g} s per target "
+        f"{WARM_UP} unmeasured warm-ups (the first shown as first ms), then {options.samples} samples "
+        f"or {options.budget:g} s per target "
         f"(at least {MIN_SAMPLES}); p95 by nearest rank",
         "Audited write": '`audit.record(..., "patients.patient.viewed", patient)` in its own transaction, '
         f"on a random one of 300 patients per process, in-process (not over HTTP), "

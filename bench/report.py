@@ -17,12 +17,16 @@ HEADER = f"{TITLE}\n\n`make bench` writes this file; rerunning a label replaces 
 
 @dataclass(frozen=True)
 class Row:
-    """One measured target: its latencies in ms and the /health/ latencies interleaved with them."""
+    """One measured target: its latencies in ms and the /health/ latencies interleaved with them.
+
+    ``first`` is the first (unmeasured, warm-up) request: a cold cache or a first query plan shows there.
+    """
 
     name: str
     samples: tuple
     health: tuple
     errors: int = 0
+    first: float = math.nan
 
     @property
     def p50(self) -> float:
@@ -82,14 +86,14 @@ def _ms(value: float) -> str:
 def format_rows(rows) -> str:
     """Return the Markdown table of ``rows``: samples, p50, p95, /health/ p95, ratio and verdict."""
     lines = [
-        "| target | n | p50 ms | p95 ms | /health/ p95 ms | ratio | within 5x |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| target | n | first ms | p50 ms | p95 ms | /health/ p95 ms | ratio | within 5x |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
         shown = "–" if math.isnan(row.ratio) else f"{row.ratio:.1f}x"
         errors = f" ({row.errors} errors)" if row.errors else ""
         lines.append(
-            f"| {row.name} | {len(row.samples)} | {_ms(row.p50)} | {_ms(row.p95)} | "
+            f"| {row.name} | {len(row.samples)} | {_ms(row.first)} | {_ms(row.p50)} | {_ms(row.p95)} | "
             f"{_ms(row.health_p95)} | {shown} | {row.verdict}{errors} |"
         )
     return "\n".join(lines)

@@ -41,11 +41,11 @@ def test_row_uses_its_own_interleaved_health_samples():
 def test_rows_table_shows_ms_ratio_and_verdict():
     rows = [
         Row("/health/", (2.0, 2.0), (2.0, 2.0)),
-        Row("follow-up dashboard", (120.0, 1500.0), (3.0, 3.0), errors=2),
+        Row("follow-up dashboard", (120.0, 1500.0), (3.0, 3.0), errors=2, first=2500.0),
     ]
     table = report.format_rows(rows).splitlines()
-    assert table[2] == "| /health/ | 2 | 2.0 | 2.0 | 2.0 | 1.0x | PASS |"
-    assert table[3] == "| follow-up dashboard | 2 | 120 | 1,500 | 3.0 | 500.0x | FAIL (2 errors) |"
+    assert table[2] == "| /health/ | 2 | – | 2.0 | 2.0 | 2.0 | 1.0x | PASS |"
+    assert table[3] == "| follow-up dashboard | 2 | 2,500 | 120 | 1,500 | 3.0 | 500.0x | FAIL (2 errors) |"
 
 
 def test_writes_table_gives_writes_per_second():
