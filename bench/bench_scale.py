@@ -162,7 +162,13 @@ def ensure_base(operations: int, reseed: bool) -> tuple[str, dict]:
         started = time.monotonic()
         run_django(ROOT, env, *arguments)
         (var_dir / "seed.json").write_text(
-            json.dumps({"command": " ".join(arguments), "seconds": round(time.monotonic() - started)})
+            json.dumps(
+                {
+                    "command": " ".join(arguments),
+                    "seconds": round(time.monotonic() - started),
+                    "commit": commit_of(ROOT),
+                }
+            )
         )
         psql("VACUUM ANALYZE", base)
         fixture = run_django(ROOT, env, str(ROOT / "bench" / "scale_fixture.py"), capture=True)
@@ -515,7 +521,7 @@ def scale(options, machine: str) -> tuple[str, str]:
         "Command": f"`{options.command}`",
         "Code served": f"`{tree}` at {commit_of(tree)}",
         "Data": ", ".join(f"{n:,} {label}" for label, n in counts.items())
-        + f" (`manage.py {seeded['command']}` of `{commit_of(ROOT)}`, {seeded['seconds']} s)",
+        + f" (`manage.py {seeded['command']}` of `{seeded.get('commit', '?')}`, {seeded['seconds']} s)",
         "Schema": "migrated back (removed: " + ", ".join(reverted) + ")" if reverted else "this tree's",
         "Server": "gunicorn, 2 sync workers, PostgreSQL "
         + psql("SHOW server_version")
