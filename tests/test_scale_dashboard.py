@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -105,6 +106,7 @@ def test_dashboard_counts_in_sql_with_a_query_count_independent_of_the_number_of
         assert _dashboard(client).status_code == 200
     old, _young = cohorts
     _clone(FollowUp.objects.get(operation=old, timepoint="3m"), 150)
+    cache.clear()  # count again, not the kept figures
     with django_assert_max_num_queries(len(small.captured_queries)):
         with CaptureQueriesContext(connection) as large:
             page = _dashboard(client)
@@ -115,6 +117,43 @@ def test_dashboard_counts_in_sql_with_a_query_count_independent_of_the_number_of
         assert "GROUP BY" in sql or "COUNT(" in sql or "LIMIT" in sql, sql
     # ... and what comes back is one row per group (timepoint x value), not one per follow-up.
     assert sum(r.eligible + r.immature for r in page.context["overall"]) == FollowUp.objects.count()
+
+
+def test_every_table_comes_from_one_grouped_query_over_the_follow_ups(client_for, coordinator, cohorts):
+    with CaptureQueriesContext(connection) as captured:
+        assert _dashboard(client_for(coordinator)).status_code == 200
+    grouped = [sql for sql in _followup_selects(captured.captured_queries) if "GROUP BY" in sql]
+    assert len(grouped) == 1, grouped
+
+
+def test_the_figures_are_kept_for_a_few_minutes_and_the_page_says_when_they_were_counted(
+    client_for, coordinator, cohorts
+):
+    client = client_for(coordinator)
+    first = _dashboard(client)
+    assert f"Counted at {TODAY.isoformat()} 10:00;" in first.content.decode()
+    old, _young = cohorts
+    _set(old, "3m", **_completed(TODAY - timedelta(days=300)))  # would make the old 3m rate 100 %
+    with CaptureQueriesContext(connection) as captured:
+        kept = _dashboard(client)
+    assert not _followup_selects(captured.captured_queries)  # nothing counted again
+    assert kept.context["counted_at"] == first.context["counted_at"]
+    assert kept.context["overall"] == first.context["overall"]
+    later = at(TODAY) + timedelta(seconds=worklist.DASHBOARD_CACHE_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        recounted = _dashboard(client)
+    three = {rate.key[0]: rate for rate in recounted.context["overall"]}["3m"]
+    assert (three.completed, three.eligible) == (1, 1)
+    assert recounted.context["counted_at"] > first.context["counted_at"]
+
+
+def test_each_department_has_its_own_kept_figures(client_for, coordinator, cohorts):
+    from tests import builders
+
+    trauma = builders.make_department("trauma", "Trauma")
+    other = builders.make_user(role="coordinator", username="elsewhere", department=trauma)
+    assert _dashboard(client_for(coordinator)).context["overall"]
+    assert _dashboard(client_for(other)).context["overall"] == []
 
 
 def test_sql_counts_equal_the_plain_row_maths_for_every_table(surgeon, director, cohorts):

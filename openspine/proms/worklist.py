@@ -153,6 +153,10 @@ def _count_filters(today) -> dict:
     }
 
 
+# Every dashboard table at once: grouped by all of these, then added up per table in Python.
+ALL_GROUPS = ("surgeon", "disease_area", "surgery_month")
+
+
 def dashboard_counts(queryset, today, group: str) -> list[dict]:
     """Count follow-ups of operations per (``group``, timepoint) in one GROUP BY query.
 
@@ -162,15 +166,55 @@ def dashboard_counts(queryset, today, group: str) -> list[dict]:
     ``surgeon``, ``disease_area``, ``surgery_month``. The number of rows is the number of groups,
     whatever the number of follow-ups.
     """
-    fields, value_of = _GROUPS[group]
+    return dashboard_counts_by(queryset, today, (group,))
+
+
+def dashboard_counts_by(queryset, today, groups=ALL_GROUPS) -> list[dict]:
+    """Count follow-ups of operations per (each of ``groups``, timepoint) in one GROUP BY query.
+
+    Like :func:`dashboard_counts` with several groups at once: each row carries a value for every
+    group, so one pass over the follow-ups serves every dashboard table (each table adds the rows
+    up by its own key, see :func:`metrics.rates_from_counts`). The number of rows is the number of
+    distinct group combinations, whatever the number of follow-ups.
+    """
     rows = queryset.filter(operation__isnull=False).order_by()
-    if group == "surgery_month":
+    if "surgery_month" in groups:
         rows = rows.annotate(surgery_month=TruncMonth("operation__performed_on"))
+    fields = [field for group in groups for field in _GROUPS[group][0]]
     counted = rows.values(*fields, "timepoint").annotate(**_count_filters(today))
     return [
-        {group: value_of(row), "timepoint": row["timepoint"], **{key: row[key] for key in metrics.COUNT_KEYS}}
+        {
+            **{group: _GROUPS[group][1](row) for group in groups},
+            "timepoint": row["timepoint"],
+            **{key: row[key] for key in metrics.COUNT_KEYS},
+        }
         for row in counted
     ]
+
+
+DASHBOARD_CACHE_SECONDS = 300
+
+
+def dashboard_figures(queryset, today, *, cache_key: str) -> dict:
+    """Return the dashboard's counted rows, median response days and when they were counted.
+
+    Counting reads every follow-up of the department (one GROUP BY and the median), so the result
+    is kept in the shared cache (the database cache by default, so every worker sees it) for
+    :data:`DASHBOARD_CACHE_SECONDS`, per ``cache_key`` and day; the page shows ``counted_at``.
+    """
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    key = f"proms.dashboard:{cache_key}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {
+            "counts": dashboard_counts_by(queryset, today),
+            "median_days": median_response_days(queryset),
+            "counted_at": timezone.now(),
+        }
+        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+    return figures
 
 
 def median_response_days(queryset) -> float | None:
