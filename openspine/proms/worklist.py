@@ -12,10 +12,12 @@ PAGE_SIZE = 50
 SECTION_KEYS = ("phone", "overdue", "today", "window")
 
 
-def with_counts(queryset):
+def with_counts(queryset, *, phone=True):
     """Add what a worklist row shows: patient, surgeon, diagnosis, and the number of messages sent.
 
     The count is a correlated subquery per shown row, not a join and GROUP BY over every message.
+    A row never shows the national ID, and shows the phone number only with an open phone task:
+    those columns are not read (nor decrypted) when not shown (``phone=False``).
     """
     from openspine.proms.models import Message
 
@@ -27,8 +29,11 @@ def with_counts(queryset):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return queryset.select_related(*related).annotate(
-        sent_count=Coalesce(Subquery(sent, output_field=IntegerField()), 0)
+    hidden = ["patient__national_id"] + ([] if phone else ["patient__phone"])
+    return (
+        queryset.select_related(*related)
+        .defer(*hidden)
+        .annotate(sent_count=Coalesce(Subquery(sent, output_field=IntegerField()), 0))
     )
 
 
@@ -70,7 +75,11 @@ def sections(queryset, today, pages=None) -> list[dict]:
         page = min(max(1, pages.get(key) or 1), last)
         offset = (page - 1) * PAGE_SIZE
         rows = (
-            list(with_counts(open_rows.filter(where).order_by(*ordering))[offset : offset + PAGE_SIZE])
+            list(
+                with_counts(open_rows.filter(where).order_by(*ordering), phone=key == "phone")[
+                    offset : offset + PAGE_SIZE
+                ]
+            )
             if count
             else []
         )
