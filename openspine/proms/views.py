@@ -208,14 +208,14 @@ def followup_dashboard(request):
     check_capability(request.user, "followup.dashboard", target="followup_dashboard")
     today = timezone.localdate()
     follow_ups = FollowUp.objects.visible_to(request.user)
-    # Counted in SQL in one GROUP BY (every group at once) and kept a few minutes in the shared
-    # cache; each table adds the counted rows up by its own key. Every row has one disease area
-    # (or none), so the per-timepoint totals are all rows added up by timepoint.
+    # Counted in SQL in one GROUP BY for every table and kept a few minutes in the shared cache.
+    # Every row has one disease area (or none), so the per-timepoint totals are the disease-area
+    # table added up.
     figures = worklist.dashboard_figures(
         follow_ups, today, cache_key=f"department-{request.user.department_id}"
     )
-    counts = figures["counts"]
-    overall = metrics.rates_from_counts(counts, lambda r: (r["timepoint"],))
+    tables = figures["tables"]
+    overall = metrics.rates_from_counts(tables["disease_area"], lambda r: (r["timepoint"],))
     overall.sort(key=lambda rate: metrics.timepoint_sort_key(rate.key[0]))
     # Surgeon names and counts per surgeon: reading them is audited like the worklist.
     audit.record(request.user, "proms.dashboard.viewed", None, after={"counted_at": figures["counted_at"]})
@@ -229,9 +229,11 @@ def followup_dashboard(request):
             for r in overall
         ],
         "median_days": figures["median_days"],
-        "by_surgeon": metrics.pivot_counts(counts, "surgeon"),
-        "by_area": _labelled(metrics.pivot_counts(counts, "disease_area"), dict(DiseaseArea.choices)),
-        "by_month": metrics.pivot_counts(counts, "surgery_month"),
+        "by_surgeon": metrics.pivot_counts(tables["surgeon"], "surgeon"),
+        "by_area": _labelled(
+            metrics.pivot_counts(tables["disease_area"], "disease_area"), dict(DiseaseArea.choices)
+        ),
+        "by_month": metrics.pivot_counts(tables["surgery_month"], "surgery_month"),
     }
     return render(request, "proms/followup_dashboard.html", context)
 
