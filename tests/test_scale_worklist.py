@@ -197,3 +197,19 @@ def test_row_links_name_their_own_follow_up_and_patient(client_for, coordinator,
         assert f'action="{reverse("proms:followup_call", args=[fu.public_id])}"' in body
         assert f'href="{reverse("proms:followup_detail", args=[fu.public_id])}"' in body
     assert f'href="{reverse("patients:patient_detail", args=[due_today.patient.public_id])}"' in body
+
+
+def test_row_texts_and_labels_worked_out_once_per_page_are_still_translated(
+    client_for, coordinator, due_today
+):
+    from django.utils.translation import gettext
+
+    client = client_for(coordinator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    with translation.override("zh-hans"):
+        body = client.get(_url()).content.decode()
+        expected = [gettext(text) for text in ("Resend", "Log call", "Enter answers", "Window closes")]
+        expected += [str(due_today.get_state_display()), due_today.disease_area_display]
+    assert "Resend" not in body
+    for text in expected:
+        assert text in body, text

@@ -19,7 +19,7 @@ from openspine.patients.access import check_capability
 from openspine.patients.choices import DiseaseArea
 from openspine.proms import metrics, services, worklist
 from openspine.proms.access import get_follow_up_for
-from openspine.proms.choices import PENDING_STATES, timepoint_label
+from openspine.proms.choices import PENDING_STATES, FollowUpState, timepoint_label
 from openspine.proms.filters import WorklistFilter
 from openspine.proms.forms import (
     CancelFollowUpsForm,
@@ -45,7 +45,7 @@ def followup_list(request):
     for section in sections:
         section["previous_url"] = _page_url(request, section["key"], section["previous_page"])
         section["next_url"] = _page_url(request, section["key"], section["next_page"])
-        _add_row_urls(section["rows"])
+        _prepare_rows(section["rows"])
     # The list shows names and hospital numbers, so looking at it is audited (as patient search is).
     audit.record(request.user, "proms.worklist.viewed", None, after={s["key"]: s["count"] for s in sections})
     context = {"form": form, "sections": sections, "today": today, **_row_context()}
@@ -55,28 +55,51 @@ def followup_list(request):
 
 
 _PLACEHOLDER = str(uuid.UUID(int=0))
-
-
-def _add_row_urls(rows) -> None:
-    """Give each worklist row its links (``fu.urls``), reversing each URL once per page, not per row.
-
-    Up to 200 rows with four links each: ``{% url %}`` per link was most of the page's render time.
-    """
-    follow_up = {name: reverse(f"proms:followup_{name}", args=[_PLACEHOLDER]) for name in _ROW_ACTIONS}
-    patient = reverse("patients:patient_detail", args=[_PLACEHOLDER])
-    for fu in rows:
-        fu.urls = {name: url.replace(_PLACEHOLDER, str(fu.public_id)) for name, url in follow_up.items()}
-        fu.urls["patient"] = patient.replace(_PLACEHOLDER, str(fu.patient.public_id))
-
-
 _ROW_ACTIONS = ("resend", "call", "detail")
 
 
+def _prepare_rows(rows) -> None:
+    """Give each worklist row its links and labels, worked out once per page instead of per row.
+
+    A page has up to 200 rows: reversing four URLs and looking up two choice labels per row was
+    most of its render time. Each ``fu`` gets ``urls``, ``state_label`` and ``area_label`` (the
+    disease area of the operation, or of the diagnosis before the operation, as
+    :attr:`FollowUp.disease_area_display` gives it).
+    """
+    follow_up = {name: reverse(f"proms:followup_{name}", args=[_PLACEHOLDER]) for name in _ROW_ACTIONS}
+    patient = reverse("patients:patient_detail", args=[_PLACEHOLDER])
+    states = {value: str(label) for value, label in FollowUpState.choices}
+    areas = {value: str(label) for value, label in DiseaseArea.choices}
+    for fu in rows:
+        fu.urls = {name: url.replace(_PLACEHOLDER, str(fu.public_id)) for name, url in follow_up.items()}
+        fu.urls["patient"] = patient.replace(_PLACEHOLDER, str(fu.patient.public_id))
+        fu.state_label = states.get(fu.state, fu.state)
+        source = fu.operation.diagnosis if fu.operation_id else fu.diagnosis
+        fu.area_label = areas.get(source.disease_area, source.disease_area) if source else ""
+
+
 def _row_context() -> dict:
-    """What every worklist row shares: the call form and its outcome choices, translated once."""
+    """What every worklist row shares, translated once per page: its texts and the call outcomes."""
     call_form = PhoneCallForm()
     outcomes = [(value, str(label)) for value, label in call_form.fields["outcome"].choices]
-    return {"call_form": call_form, "call_outcomes": outcomes}
+    row_text = {
+        "patient": _("Patient"),
+        "no_contact_consent": _("no contact consent"),
+        "phone": _("Phone"),
+        "timepoint": _("Timepoint"),
+        "before_surgery": _("before surgery"),
+        "due": _("Due"),
+        "window_closes": _("Window closes"),
+        "state": _("State"),
+        "messages_sent": _("Messages sent"),
+        "surgeon": _("Surgeon"),
+        "actions": _("Actions"),
+        "resend": _("Resend"),
+        "call_outcome": _("Call outcome"),
+        "log_call": _("Log call"),
+        "enter_answers": _("Enter answers"),
+    }
+    return {"call_form": call_form, "call_outcomes": outcomes, "row_text": row_text}
 
 
 def _page_url(request, key: str, page: int | None) -> str:
@@ -127,7 +150,7 @@ def _row_response(request, follow_up, *, notice="", error=""):
     """Re-render the worklist row for HTMX, or go back to the follow-up page with a message."""
     if is_htmx_partial(request):
         follow_up = worklist.with_counts(FollowUp.objects.filter(pk=follow_up.pk)).get()
-        _add_row_urls([follow_up])
+        _prepare_rows([follow_up])
         context = {"fu": follow_up, "notice": notice, "error": error, **_row_context()}
         return render(request, "proms/partials/follow_up_row.html", context)
     if error:
