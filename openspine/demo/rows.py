@@ -11,6 +11,8 @@ their parents without reading anything back. Row-level triggers, the row capture
 for every row of a COPY as for an INSERT. Nothing is validated here: callers validate first.
 """
 
+import datetime
+
 from django.db import connection, connections
 from django.db.models import (
     AutoField,
@@ -18,6 +20,8 @@ from django.db.models import (
     BigIntegerField,
     BooleanField,
     CharField,
+    DateField,
+    DateTimeField,
     Field,
     ForeignKey,
     IntegerField,
@@ -46,6 +50,18 @@ _PLAIN_NUMBER = (
 )
 
 
+def _sqlite_datetime(value: datetime.datetime) -> str:
+    # As Django's SQLite backend stores an aware datetime: naive UTC text.
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return str(value)
+
+
+# Types prepared here, as the backends prepare them (DateTimeField before DateField: a subclass).
+_TYPED = (("datetime", DateTimeField), ("date", DateField), ("uuid", UUIDField))
+_SQLITE = {"datetime": _sqlite_datetime, "date": str, "uuid": lambda value: value.hex}
+
+
 def insert(objs, *, model=None) -> int:
     """Insert the unsaved instances ``objs`` of one model; set their ids; return how many."""
     objs = list(objs)
@@ -71,7 +87,8 @@ def _preparer(field: Field, real):
     attname = field.attname
     automatic = type(field).pre_save is not Field.pre_save or isinstance(field, DerivedField)
     plain_text = isinstance(field, _PLAIN_TEXT) and not isinstance(field, (EncryptedTextField, DerivedField))
-    uuid_on_sqlite = isinstance(field, UUIDField) and not real.features.has_native_uuid_field
+    on_sqlite = real.vendor == "sqlite"
+    kind = next((name for name, cls in _TYPED if isinstance(field, cls)), None)
     plain_number = isinstance(field, _PLAIN_NUMBER) or (
         isinstance(field, ForeignKey) and isinstance(field.target_field, _PLAIN_NUMBER)
     )
@@ -88,8 +105,10 @@ def _preparer(field: Field, real):
                 if type(value) in (int, bool)
                 else (bool(value) if isinstance(field, BooleanField) else int(value))
             )
-        if uuid_on_sqlite:
-            return value.hex
+        if on_sqlite and kind is not None:
+            return _SQLITE[kind](value)
+        if kind is not None:
+            return value  # psycopg adapts dates, times and UUIDs itself, as Django lets it
         return field.get_db_prep_save(value, real)
 
     return prepare

@@ -233,3 +233,32 @@ def _history_rng(seed):
         return patient_rng(seed, int(patient.mrn[len(MRN_PREFIX) :]) - 1, "follow-up")
 
     return rng_for
+
+
+def try_portal_link(base_url: str) -> tuple[str, str] | None:
+    """Issue one questionnaire link of an invited demo follow-up; return (its URL, the patient's MRN).
+
+    The URL starts with ``base_url`` (``make demo`` passes the port it serves on), so it opens on
+    this demo. None when no demo follow-up is waiting for an answer.
+    """
+    from django.test.utils import override_settings
+
+    from openspine.proms.choices import FollowUpState
+    from openspine.proms.links import issue_link, link_url
+    from openspine.proms.models import FollowUp
+
+    waiting = (
+        FollowUp.objects.filter(
+            state=FollowUpState.INVITED,
+            window_closes_on__gte=timezone.localdate(),
+            patient__mrn__startswith=MRN_PREFIX,
+            patient__contact_consent=True,
+        )
+        .select_related("patient")
+        .order_by("pk")
+        .first()
+    )
+    if waiting is None:
+        return None
+    with transaction.atomic(), override_settings(SITE_URL=base_url):
+        return link_url(issue_link(waiting)), waiting.patient.mrn

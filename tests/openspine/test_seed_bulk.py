@@ -4,12 +4,16 @@ The equivalence test plays the same plan through both writers and compares every
 natural keys (hospital and admission numbers stand in for row ids, which differ between runs).
 """
 
+import os
+import shutil
+import subprocess
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -20,6 +24,7 @@ from openspine.demo import seed
 from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX
 from openspine.patients.models import Admission, Diagnosis, Patient, PatientNameToken
+from openspine.proms.links import resolve_link
 from openspine.proms.models import (
     FollowUp,
     FollowUpSeries,
@@ -274,3 +279,36 @@ def test_verify_audit_passes_after_the_bulk_seed(audit_anchor_dir):
         # Row capture sees every bulk insert, as it sees the services' writes.
         assert RowChange.objects.filter(table_name="patients_patient", op="INSERT").count() == 40
         assert RowChange.objects.filter(table_name="surgery_operation").count() >= 40
+
+
+def test_base_url_reaches_the_printed_questionnaire_link():
+    out = StringIO()
+    call_command(
+        "seed_demo", "--operations", "40", "--years", "1", "--base-url", "http://127.0.0.1:8123/", stdout=out
+    )
+    line = next(line for line in out.getvalue().splitlines() if "questionnaire link" in line)
+    url = line.split(": ", 1)[1]
+    assert url.startswith("http://127.0.0.1:8123/q/")
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    link = resolve_link(token)
+    assert link is not None and link.follow_up.patient.mrn.startswith(MRN_PREFIX)
+
+
+def test_base_url_must_be_a_web_address():
+    with pytest.raises(CommandError, match="--base-url must be an http"):
+        call_command("seed_demo", "--operations", "1", "--base-url", "127.0.0.1:8123", stdout=StringIO())
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_demo_passes_its_port_to_the_links():
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "OPENSPINE_SITE_URL"}
+    dry_run = subprocess.run(
+        ["make", "-n", "-C", str(root), "demo", "PORT=8123"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "seed_demo --base-url http://127.0.0.1:8123" in dry_run
+    assert "runserver 127.0.0.1:8123" in dry_run
