@@ -19,10 +19,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Questionnaire links (printed by seed_demo, sent by the running demo) must open on the port served.
+demo: export OPENSPINE_SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/python manage.py seed_demo $(SEED_ARGS)
+	$(BIN)/python manage.py seed_demo --base-url $(OPENSPINE_SITE_URL) $(SEED_ARGS)
 	@echo "Serving OpenSpine on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

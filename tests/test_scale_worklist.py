@@ -157,3 +157,59 @@ def test_surgeon_filtered_section_uses_an_index_on_open_follow_ups(
     plan = _explain(overdue)
     assert "Seq Scan on proms_followup" not in plan, plan
     assert "follow_up_open" in plan, plan
+
+
+def _counting_decryptions(monkeypatch) -> list:
+    from openspine.core import crypto
+
+    calls = []
+    original = crypto.Keyring.decrypt
+    counting = lambda self, value: calls.append(1) or original(self, value)  # noqa: E731
+    monkeypatch.setattr(crypto.Keyring, "decrypt", counting)
+    return calls
+
+
+def test_rows_decrypt_the_name_only_and_the_phone_only_for_a_phone_task(
+    client_for, coordinator, due_today, monkeypatch
+):
+    from openspine.proms.models import PhoneTask
+
+    _clone(due_today, 4)  # 5 due today
+    called = FollowUp.objects.exclude(pk=due_today.pk).filter(timepoint="x0").get()
+    PhoneTask.objects.create(follow_up=called, due_on=TODAY)
+    client = client_for(coordinator)
+    calls = _counting_decryptions(monkeypatch)
+    page = client.get(_url())
+    sections = {s["key"]: s for s in page.context["sections"]}
+    assert (sections["today"]["count"], sections["phone"]["count"]) == (4, 1)
+    assert len(calls) == 4 + 2  # four names; the phone task's name and phone number
+    body = page.content.decode()
+    assert f"tel:{called.patient.phone}" in body
+    assert called.patient.national_id not in body
+
+
+def test_row_links_name_their_own_follow_up_and_patient(client_for, coordinator, due_today):
+    _clone(due_today, 2)
+    page = client_for(coordinator).get(_url())
+    body = page.content.decode()
+    for fu in _section(page, "today")["rows"]:
+        assert f'hx-post="{reverse("proms:followup_resend", args=[fu.public_id])}"' in body
+        assert f'action="{reverse("proms:followup_call", args=[fu.public_id])}"' in body
+        assert f'href="{reverse("proms:followup_detail", args=[fu.public_id])}"' in body
+    assert f'href="{reverse("patients:patient_detail", args=[due_today.patient.public_id])}"' in body
+
+
+def test_row_texts_and_labels_worked_out_once_per_page_are_still_translated(
+    client_for, coordinator, due_today
+):
+    from django.utils.translation import gettext
+
+    client = client_for(coordinator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    with translation.override("zh-hans"):
+        body = client.get(_url()).content.decode()
+        expected = [gettext(text) for text in ("Resend", "Log call", "Enter answers", "Window closes")]
+        expected += [str(due_today.get_state_display()), due_today.disease_area_display]
+    assert "Resend" not in body
+    for text in expected:
+        assert text in body, text

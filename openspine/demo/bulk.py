@@ -32,6 +32,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from openspine.audit.services import record_many, snapshot
+from openspine.demo.rows import insert
 from openspine.patients.choices import ConsentKind
 from openspine.patients.models import (
     Admission,
@@ -43,6 +44,7 @@ from openspine.patients.models import (
     name_token_terms,
 )
 from openspine.patients.services import build_consent_record
+from openspine.proms import demo as history
 from openspine.proms.baseline import baseline_closes_on, baseline_timepoint
 from openspine.proms.choices import CancelReason, SeriesCloseReason
 from openspine.proms.choices import FollowUpState as S
@@ -100,9 +102,10 @@ ADMISSION, BASELINE_AT_ADMISSION, DIAGNOSIS, BASELINE, OPERATION, SIGNED, CLOSED
 class BulkWriter:
     """Write batches of :class:`openspine.demo.plan.PatientPlan` with bulk inserts."""
 
-    def __init__(self, staff, today):
-        self.staff, self.today = staff, today
+    def __init__(self, staff, today, rng_for):
+        self.staff, self.today, self.rng_for = staff, today, rng_for
         self.seeder = staff.seeder
+        self.coordinator = history.coordinator()
         self._baselines, self._protocols, self._timepoints = {}, {}, {}
 
     # --- reference data, read once -----------------------------------------------------------
@@ -122,8 +125,11 @@ class BulkWriter:
         return self._protocols[key]
 
     # --- the batch ---------------------------------------------------------------------------
-    def write(self, plans) -> list:
-        """Write ``plans`` (patients not yet in the database); return (stay plan, Operation) pairs."""
+    def write(self, plans) -> tuple[list, int]:
+        """Write ``plans`` (patients not yet in the database) and their follow-up history.
+
+        Returns the (stay plan, Operation) pairs and the number of follow-ups of the operations.
+        """
         events = Events()
         patients = self._patients(plans, events)
         stays = [(plan, n, stay) for plan in plans for n, stay in enumerate(plan.stays)]
@@ -131,10 +137,35 @@ class BulkWriter:
         diagnoses = self._diagnoses(stays, patients, admissions, events)
         baselines = self._baselines_for(stays, patients, admissions, diagnoses, events)
         operations = self._operations(stays, patients, admissions, diagnoses, events)
-        self._schedule(stays, operations, baselines, events)
+        series, follow_ups, cancelled = self._schedule(stays, operations, baselines, events)
         self._complications(stays, operations, events)
+        played = self._play(follow_ups, operations)
+        # Parents first; saved parents fill their children's foreign keys.
+        insert(series, model=FollowUpSeries)
+        insert(follow_ups, model=FollowUp)
+        insert(cancelled, model=FollowUpTransition)
+        history.write_history(played, insert=insert, update=False)
         events.write()
-        return [(stay, operations[(plan.index, n)]) for plan, n, stay in stays]
+        history.record_history(played)
+        written = [(stay, operations[(plan.index, n)]) for plan, n, stay in stays]
+        return written, sum(1 for fu in follow_ups if fu.operation_id is not None)
+
+    def _play(self, follow_ups, operations):
+        """Play the follow-up history in memory before the follow-ups are written (no update after).
+
+        As seed_follow_up_history: draft stays' baselines first end on the operation day (what
+        run_periodic's close_baseline_windows does), then every still scheduled follow-up is played
+        in operation order.
+        """
+        operated_on = {op.admission_id: op.performed_on for op in operations.values()}
+        for fu in follow_ups:
+            if fu.is_baseline and fu.series is None and fu.state == S.SCHEDULED:
+                fu.window_closes_on = baseline_closes_on(
+                    fu.admission, operated_on=operated_on[fu.admission.pk]
+                )
+        scheduled = [fu for fu in follow_ups if fu.state == S.SCHEDULED]
+        scheduled.sort(key=lambda fu: (fu.operation.pk if fu.operation else 0, fu.due_on))
+        return history.play_history(self.rng_for, scheduled, today=self.today, coordinator=self.coordinator)
 
     def _patients(self, plans, events) -> dict:
         patients = {}
@@ -142,13 +173,13 @@ class BulkWriter:
             patient = Patient(department=self.seeder.department, **plan.patient)
             _valid(patient, patient.clean_values, exclude=["department"])
             patients[plan.index] = patient
-        Patient.objects.bulk_create(patients.values(), batch_size=BATCH)
+        insert(patients.values(), model=Patient)
         tokens = [
             PatientNameToken(patient_id=patient.pk, token=name_token(term))
             for patient in patients.values()
             for term in sorted(name_token_terms(patient.name))
         ]
-        PatientNameToken.objects.bulk_create(tokens, batch_size=BATCH)
+        insert(tokens, model=PatientNameToken)
         for plan in plans:
             events.add(
                 plan,
@@ -170,7 +201,7 @@ class BulkWriter:
             record = build_consent_record(patient, ConsentKind.FOLLOW_UP_CONTACT, True, actor=self.seeder)
             _valid(record, record.clean, exclude=["patient", "recorded_by"])
             records.append(record)
-        ConsentRecord.objects.bulk_create(records, batch_size=BATCH)
+        insert(records, model=ConsentRecord)
         # As record_consent does: a plain column update, so the patient's version does not move.
         ids = [patients[plan.index].pk for plan in consenting]
         Patient.objects.filter(pk__in=ids).update(contact_consent=True)
@@ -202,7 +233,7 @@ class BulkWriter:
             raise ValidationError(
                 {"admission_number": f"admission numbers already registered: {', '.join(taken)}"}
             )
-        Admission.objects.bulk_create(admissions.values(), batch_size=BATCH)
+        insert(admissions.values(), model=Admission)
         for plan, n, _stay in stays:
             admission = admissions[(plan.index, n)]
             events.add(
@@ -223,7 +254,7 @@ class BulkWriter:
             diagnosis = Diagnosis(patient=patients[plan.index], admission=admission, **stay.diagnosis)
             _valid(diagnosis, diagnosis.clean, exclude=["patient", "admission"])
             diagnoses[(plan.index, n)] = diagnosis
-        Diagnosis.objects.bulk_create(diagnoses.values(), batch_size=BATCH)
+        insert(diagnoses.values(), model=Diagnosis)
         for plan, n, _stay in stays:
             diagnosis = diagnoses[(plan.index, n)]
             events.add(
@@ -303,7 +334,7 @@ class BulkWriter:
                 children[key] = validate_operation(operation, stay.procedures, stay.team, stay.implants)
                 operations[key] = operation
                 batch.append(operation)
-            Operation.objects.bulk_create(batch, batch_size=BATCH)
+            insert(batch, model=Operation)
         self._children(operations, children)
         for plan, n, _stay in stays:
             operation = operations[(plan.index, n)]
@@ -329,9 +360,9 @@ class BulkWriter:
             for implant in rows:
                 implant.operation = operation
             implants += rows
-        OperationProcedure.objects.bulk_create(procedures, batch_size=BATCH)
-        OperationTeamMember.objects.bulk_create(team, batch_size=BATCH)
-        Implant.objects.bulk_create(implants, batch_size=BATCH)
+        insert(procedures, model=OperationProcedure)
+        insert(team, model=OperationTeamMember)
+        insert(implants, model=Implant)
 
     def _sign(self, stays, operations, children, events) -> None:
         """Sign as sign_operation does: content hash, keyed seal, status signed, version + 1."""
@@ -369,7 +400,7 @@ class BulkWriter:
             events.add(
                 plan, n, SIGNED, actor, "surgery.operation.signed", operation, before=before, after=after
             )
-        Signature.objects.bulk_create(signatures, batch_size=BATCH)
+        insert(signatures, model=Signature)
         now = timezone.now()
         for operation in signed:
             operation.status, operation.version, operation.updated_at = (
@@ -381,7 +412,7 @@ class BulkWriter:
             status=OperationStatus.SIGNED, version=F("version") + 1, updated_at=now
         )
 
-    def _schedule(self, stays, operations, baselines, events) -> None:
+    def _schedule(self, stays, operations, baselines, events) -> tuple[list, list, list]:
         """Create the series of each signed operation as schedule_follow_ups does, then write them."""
         series_rows, follow_ups, transitions = [], list(baselines.values()), []
         open_series = {}
@@ -437,10 +468,7 @@ class BulkWriter:
             )
             series_rows.append(series)
             open_series[plan.index] = series
-        # Saved parents fill their children's foreign keys when the children are bulk-created.
-        FollowUpSeries.objects.bulk_create(series_rows, batch_size=BATCH)
-        FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
-        FollowUpTransition.objects.bulk_create(transitions, batch_size=BATCH)
+        return series_rows, follow_ups, transitions
 
     def _close(self, series, operation, actor) -> list:
         """Close ``series`` for a reoperation and cancel its pending follow-ups (all still scheduled)."""
@@ -477,7 +505,7 @@ class BulkWriter:
                 exclude=["operation", "reoperation", "public_id"], validate_constraints=False
             )
             rows.append((plan, n, complication))
-        Complication.objects.bulk_create([c for _p, _n, c in rows], batch_size=BATCH)
+        insert([c for _p, _n, c in rows], model=Complication)
         for plan, n, complication in rows:
             actor = complication.operation.primary_surgeon
             events.add(
@@ -505,7 +533,7 @@ class BulkWriter:
                 )
                 record.full_clean(exclude=["patient", "examiner", "admission", "operation", "public_id"])
                 exams.append(record)
-        IsncsciExam.objects.bulk_create(exams, batch_size=BATCH)
+        insert(exams, model=IsncsciExam)
         record_many(
             [
                 {"actor": r.examiner, "action": "sci.exam.recorded", "obj": r, "after": snapshot(r)}

@@ -26,6 +26,7 @@ from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX, Planner, mrn_of, patient_rng
 from openspine.patients import services as patients
 from openspine.patients.models import NATIONAL_ID_PURPOSE, Patient
+from openspine.proms.demo import seed_follow_up_history
 from openspine.sci import services as sci
 from openspine.surgery import services as surgery
 
@@ -100,15 +101,16 @@ def _user(username, role, department, fake, password_hash):
 class ServiceWriter:
     """Write planned patients through the real services, one record at a time (the reference path)."""
 
-    def __init__(self, staff, today):
-        self.staff, self.today = staff, today
+    def __init__(self, staff, today, rng_for):
+        self.staff, self.today, self.rng_for = staff, today, rng_for
 
-    def write(self, plans) -> list:
-        """Write ``plans``; return (stay plan, Operation) pairs."""
+    def write(self, plans) -> tuple[list, int]:
+        """Write ``plans`` and their follow-up history; return (stay, Operation) pairs and follow-ups."""
         written = []
         for plan in plans:
             written += self._patient(plan)
-        return written
+        operations = [operation for _stay, operation in written]
+        return written, seed_follow_up_history(self.rng_for, operations, today=self.today)
 
     def _patient(self, plan) -> list:
         seeder = self.staff.seeder
@@ -178,7 +180,7 @@ def seed(
     with transaction.atomic():
         staff = create_staff(fake)
     planner = Planner(seed=seed, staff=staff, today=today, years=years, total=total)
-    writer = (ServiceWriter if through_services else BulkWriter)(staff, today)
+    writer = (ServiceWriter if through_services else BulkWriter)(staff, today, _history_rng(seed))
     counts = Counter(patients=0, operations=0, follow_ups=0, isncsci_exams=0)
     for begin in range(0, total, chunk):
         indices = range(begin, min(total, begin + chunk))
@@ -189,8 +191,8 @@ def seed(
         if plans:
             with transaction.atomic():
                 _give_unique_national_ids(planner, plans)
-                written = writer.write(plans)
-                counts["follow_ups"] += _follow_up_history(seed, [op for _stay, op in written], today)
+                written, follow_ups = writer.write(plans)
+                counts["follow_ups"] += follow_ups
                 counts["isncsci_exams"] += writer.write_exams(written)
             counts["patients"] += len(plans)
             counts["operations"] += len(written)
@@ -226,14 +228,37 @@ def _nid_index(plan) -> str:
     return index_value(value, purpose=NATIONAL_ID_PURPOSE, normalise=normalise_national_id)
 
 
-def _follow_up_history(seed, operations, today):
-    # The follow-up app adds its history when it is installed; the demo works without it.
-    try:
-        from openspine.proms.demo import seed_follow_up_history
-    except ImportError:
-        return 0
-
+def _history_rng(seed):
     def rng_for(patient) -> random.Random:
         return patient_rng(seed, int(patient.mrn[len(MRN_PREFIX) :]) - 1, "follow-up")
 
-    return seed_follow_up_history(rng_for, operations, today=today)
+    return rng_for
+
+
+def try_portal_link(base_url: str) -> tuple[str, str] | None:
+    """Issue one questionnaire link of an invited demo follow-up; return (its URL, the patient's MRN).
+
+    The URL starts with ``base_url`` (``make demo`` passes the port it serves on), so it opens on
+    this demo. None when no demo follow-up is waiting for an answer.
+    """
+    from django.test.utils import override_settings
+
+    from openspine.proms.choices import FollowUpState
+    from openspine.proms.links import issue_link, link_url
+    from openspine.proms.models import FollowUp
+
+    waiting = (
+        FollowUp.objects.filter(
+            state=FollowUpState.INVITED,
+            window_closes_on__gte=timezone.localdate(),
+            patient__mrn__startswith=MRN_PREFIX,
+            patient__contact_consent=True,
+        )
+        .select_related("patient")
+        .order_by("pk")
+        .first()
+    )
+    if waiting is None:
+        return None
+    with transaction.atomic(), override_settings(SITE_URL=base_url):
+        return link_url(issue_link(waiting)), waiting.patient.mrn

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 import spinescores
@@ -292,24 +292,34 @@ def _update_follow_ups(follow_ups) -> None:
         cursor.executemany(sql, rows)
 
 
-def _write(plan: Plan) -> None:
-    _update_follow_ups(plan.follow_ups)
-    FollowUpTransition.objects.bulk_create(plan.transitions, batch_size=BATCH)
-    QuestionnaireResponse.objects.bulk_create(plan.responses, batch_size=BATCH)
-    messages = Message.objects.bulk_create(plan.messages, batch_size=BATCH)
-    DeliveryLog.objects.bulk_create(
-        [DeliveryLog(message=messages[i], at=at, backend="demo", status="sent") for i, at in plan.logs],
-        batch_size=BATCH,
-    )
+def _bulk_create(objs, *, model) -> None:
+    model.objects.bulk_create(objs, batch_size=BATCH)
+
+
+def write_history(plan: Plan, *, insert=_bulk_create, update: bool = True) -> None:
+    """Write the rows of ``plan``; ``update=False`` when its follow-ups are not saved yet.
+
+    ``insert(objs, model=...)`` writes new rows and sets their ids (``bulk_create`` by default;
+    the demo seeder passes its faster writer).
+    """
+    if update:
+        _update_follow_ups(plan.follow_ups)
+    insert(plan.transitions, model=FollowUpTransition)
+    insert(plan.responses, model=QuestionnaireResponse)
+    insert(plan.messages, model=Message)
+    logs = [
+        DeliveryLog(message=plan.messages[i], at=at, backend="demo", status="sent") for i, at in plan.logs
+    ]
+    insert(logs, model=DeliveryLog)
     for task in plan.tasks:
         if task.follow_up.state != S.INVITED and task.follow_up.state != S.OPENED:
             task.state = (
                 PhoneTaskState.DONE if task.follow_up.state == S.COMPLETED else PhoneTaskState.CANCELLED
             )
-    tasks = PhoneTask.objects.bulk_create(plan.tasks, batch_size=BATCH)
+    insert(plan.tasks, model=PhoneTask)
     for index, call in plan.calls:
-        call.task = tasks[index]
-    PhoneCallLog.objects.bulk_create([call for _i, call in plan.calls], batch_size=BATCH)
+        call.task = plan.tasks[index]
+    insert([call for _i, call in plan.calls], model=PhoneCallLog)
 
 
 def _cancel_for_deceased(plan: Plan, today: date) -> None:
@@ -350,9 +360,25 @@ def seed_follow_up_history(rng, operations, *, today: date) -> int:
         FollowUp.objects.filter(Q(operation__in=operations) | draft_baselines, state=S.SCHEDULED)
         .distinct()
         .select_related("patient")
-        .order_by("operation_id", "due_on")
+        # The same order on every database (SQLite sorts missing operations first, PostgreSQL last).
+        .order_by(F("operation_id").asc(nulls_first=True), "due_on", "pk")
     )
-    coordinator = get_user_model().objects.filter(role="coordinator").order_by("pk").first()
+    plan = play_history(rng, follow_ups, today=today, coordinator=coordinator())
+    write_history(plan)
+    record_history(plan)
+    return FollowUp.objects.filter(operation__in=operations).count()
+
+
+def coordinator():
+    """Return the coordinator who makes the demo's phone calls (the first one), or None."""
+    return get_user_model().objects.filter(role="coordinator").order_by("pk").first()
+
+
+def play_history(rng, follow_ups, *, today: date, coordinator) -> Plan:
+    """Decide the history of ``follow_ups`` (scheduled, in the order given) and return it, unwritten.
+
+    ``rng`` as for :func:`seed_follow_up_history`. The follow-ups' states change in memory.
+    """
     rng_for = rng if callable(rng) else (lambda patient: rng)
     persons = _persons(rng_for, follow_ups)
     plan = Plan()
@@ -360,7 +386,11 @@ def seed_follow_up_history(rng, operations, *, today: date) -> int:
         person = persons[fu.patient_id]
         _plan_one(person.rng, plan, fu, person, today, coordinator)
     _cancel_for_deceased(plan, today)
-    _write(plan)
+    return plan
+
+
+def record_history(plan: Plan) -> None:
+    """Audit what a played history wrote, as counts (event ``proms.history.seeded``)."""
     counts = {
         "follow_ups": len(plan.follow_ups),
         "responses": len(plan.responses),
@@ -368,4 +398,3 @@ def seed_follow_up_history(rng, operations, *, today: date) -> int:
         "phone_tasks": len(plan.tasks),
     }
     audit.record(None, "proms.history.seeded", None, after=counts)
-    return FollowUp.objects.filter(operation__in=operations).count()

@@ -1,6 +1,7 @@
 """Load the synthetic demo department (idempotent and resumable; refuses to run in production)."""
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -27,6 +28,11 @@ class Command(BaseCommand):
             help="Write every record through the services, one at a time (slow; the reference path).",
         )
         parser.add_argument("--chunk", type=int, default=seed.CHUNK, help="Patients per transaction.")
+        parser.add_argument(
+            "--base-url",
+            help="Address the demo is served on, for the questionnaire link printed at the end "
+            "(default: OPENSPINE_SITE_URL, which is what links sent by the application use).",
+        )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
@@ -34,6 +40,7 @@ class Command(BaseCommand):
         for name in ("years", "operations_per_year", "operations", "chunk"):
             if options[name] is not None and options[name] < 1:
                 raise CommandError(f"--{name.replace('_', '-')} must be a whole number of at least 1.")
+        base_url = _checked_url(options["base_url"] or settings.SITE_URL)
         started = time.monotonic()
         # Query logging (DEBUG) would keep every query in memory and slow the seed down.
         with override_settings(DEBUG=False):
@@ -53,6 +60,26 @@ class Command(BaseCommand):
             created = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
             rate = counts["operations"] / elapsed if elapsed else 0
             self.stdout.write(f"Created {created} in {elapsed:.1f} s ({rate:.0f} operations/s).")
+            self._print_portal_link(base_url)
         self.stdout.write(f"Demo logins (password for all: {seed.DEMO_PASSWORD}):")
         for username, role in seed.PERSONAS:
             self.stdout.write(f"  {username:<13} {role}")
+
+    def _print_portal_link(self, base_url: str) -> None:
+        found = seed.try_portal_link(base_url)
+        if found is None:
+            return
+        url, mrn = found
+        self.stdout.write(f"A patient's questionnaire link: {url}")
+        self.stdout.write(
+            f"  (its identity check asks for the birth year and the last four phone digits of {mrn})"
+        )
+
+
+def _checked_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise CommandError(
+            f"--base-url must be an http:// or https:// address, e.g. http://127.0.0.1:8000; got {url!r}."
+        )
+    return url.rstrip("/")
