@@ -4,6 +4,7 @@ Usage (``make bench`` runs it after the micro benchmarks; ``bench/run.py --help`
 
     bench/run.py --scale-only --operations 30000 --label After
     bench/run.py --scale-only --operations 30000 --label Before --serve-tree /work/wt/before
+    bench/run.py --scale-only --operations 30000 --label After --also Before=/work/wt/before
 
 What it does:
 
@@ -21,7 +22,9 @@ What it does:
 4. One client, one request at a time. Before every measured request it times a ``/health/`` request,
    so each target has its own interleaved /health/ p95 and the ratio stays fair on a loaded machine.
    Each target gets ``--samples`` requests (fewer, but at least ``MIN_SAMPLES``, when one target would
-   take longer than ``--budget`` seconds), after two unmeasured warm-up requests.
+   take longer than ``--budget`` seconds), after two unmeasured warm-up requests. With ``--also``
+   several trees are served at once (each on its own copy) and measured target by target in turn,
+   so a Before and an After see the same load on a shared machine.
 5. Audited writes: ``audit_writer.py`` processes (1, 2, 8) write ``patients.patient.viewed`` events
    for ``--write-seconds``; the questionnaire answer POST is timed alone and while
    ``LOAD_WRITERS`` writers run.
@@ -30,6 +33,7 @@ Only addresses on this machine are contacted; every loop is bounded in count and
 """
 
 import argparse
+import contextlib
 import datetime
 import http.client
 import json
@@ -367,7 +371,9 @@ class Portal:
 # --- measuring ----------------------------------------------------------------------------------
 
 
-def measure(name, send, health: Client, *, expect: int, samples: int, budget: float) -> report.Row:
+def measure(
+    name, send, health: Client, *, expect: int, samples: int, budget: float, label: str = ""
+) -> report.Row:
     """Time ``send()`` ``samples`` times, each right after a /health/ request; count wrong statuses."""
     first = send().ms
     for _ in range(WARM_UP - 1):
@@ -380,7 +386,10 @@ def measure(name, send, health: Client, *, expect: int, samples: int, budget: fl
         errors += response.status != expect
         times.append(response.ms)
     row = report.Row(name, tuple(times), tuple(health_times), errors, first)
-    log(f"{name}: p95 {row.p95:.1f} ms, /health/ p95 {row.health_p95:.1f} ms, {row.ratio:.1f}x {row.verdict}")
+    where = f"{label}: {name}" if label else name
+    log(
+        f"{where}: p95 {row.p95:.1f} ms, /health/ p95 {row.health_p95:.1f} ms, {row.ratio:.1f}x {row.verdict}"
+    )
     return row
 
 
@@ -408,15 +417,6 @@ def collect_writers(processes) -> tuple[int, float]:
             raise RuntimeError("an audit writer failed")
         results.append(json.loads(out.strip().splitlines()[-1]))
     return sum(r["count"] for r in results), max(r["seconds"] for r in results)
-
-
-def audited_writes(tree: Path, env: dict, seconds: float) -> dict:
-    writes = {}
-    for count in WRITER_COUNTS:
-        _, processes = start_writers(tree, env, count, seconds)
-        writes[count] = collect_writers(processes)
-        log(f"audited writes, {count} processes: {writes[count][0] / writes[count][1]:.0f}/s")
-    return writes
 
 
 def api_has_query(client: Client) -> bool:
@@ -452,35 +452,81 @@ def targets(port: int, fixture: dict) -> list:
     return [(label, (lambda c=client, p=path: c.get(p)), 200) for label, client, path in pages]
 
 
-def run(tree: Path, fixture: dict, database: str, var_dir: Path, options) -> tuple[list, dict]:
-    env = django_env(tree, database, var_dir)
-    rows = []
-    with Server(tree, database, var_dir) as server:
-        health = Client(server.port)
-        budget = dict(samples=options.samples, budget=options.budget)
-        alone = Client(server.port)
-        rows.append(measure("/health/", lambda: alone.get("/health/"), health, expect=200, **budget))
-        for label, send, expect in targets(server.port, fixture):
-            rows.append(measure(label, send, health, expect=expect, **budget))
-        portal = Portal(server.port, fixture)
-        rows.append(measure("questionnaire answer POST", portal.post_answer, health, expect=302, **budget))
+class Deployment:
+    """One labelled source tree, served on its own copy of the base database."""
+
+    def __init__(self, label: str, tree: Path, base: str, index: int):
+        self.label, self.tree = label, tree
+        self.database = f"{base}_run{index}"
+        self.var_dir = VAR / self.database
+        self.env = django_env(tree, self.database, self.var_dir)
+        self.rows: list = []
+        self.reverted: list = []
+        self.writes: dict = {}
+
+    def create(self, base: str) -> None:
+        drop_database(self.database)
+        psql(f'CREATE DATABASE "{self.database}" TEMPLATE "{base}"')
+        shutil.rmtree(self.var_dir, ignore_errors=True)
+        shutil.copytree(VAR / base / "audit-anchor", self.var_dir / "audit-anchor")
+        self.reverted = align_schema(self.database, self.tree, self.var_dir)
+
+    def connect(self, port: int, fixture: dict) -> None:
+        self.health, self.alone = Client(port), Client(port)
+        self.targets = targets(port, fixture)
+        self.portal = Portal(port, fixture)
+
+    def portal_under_load(self, budget: dict, seconds: float) -> report.Row:
         with tempfile.TemporaryDirectory() as scratch:
             stop = str(Path(scratch) / "stop")
-            start, processes = start_writers(tree, env, LOAD_WRITERS, options.budget * 3, stop)
+            start, processes = start_writers(self.tree, self.env, LOAD_WRITERS, seconds, stop)
             time.sleep(max(0.0, start - time.time()) + 1)
-            rows.append(
-                measure(
-                    f"questionnaire answer POST, {LOAD_WRITERS} audit writers running",
-                    portal.post_answer,
-                    health,
-                    expect=302,
-                    **budget,
-                )  # fmt: skip
-            )
+            name = f"questionnaire answer POST, {LOAD_WRITERS} audit writers running"
+            row = measure(name, self.portal.post_answer, self.health, expect=302, **budget, label=self.label)
             Path(stop).touch()
             collect_writers(processes)
-        writes = audited_writes(tree, env, options.write_seconds)
-    return rows, writes
+        return row
+
+
+def run(deployments: list, fixture: dict, options) -> None:
+    """Measure every target on every deployment in turn, target by target, so all see the same load."""
+    budget = {"samples": options.samples, "budget": options.budget}
+    with contextlib.ExitStack() as stack:
+        for d in deployments:
+            d.connect(stack.enter_context(Server(d.tree, d.database, d.var_dir)).port, fixture)
+        for d in deployments:
+            d.rows.append(
+                measure(
+                    "/health/",
+                    lambda d=d: d.alone.get("/health/"),
+                    d.health,
+                    expect=200,
+                    **budget,
+                    label=d.label,
+                )
+            )
+        for index in range(len(deployments[0].targets)):
+            for d in deployments:
+                name, send, expect = d.targets[index]
+                d.rows.append(measure(name, send, d.health, expect=expect, **budget, label=d.label))
+        for d in deployments:
+            row = measure(
+                "questionnaire answer POST",
+                d.portal.post_answer,
+                d.health,
+                expect=302,
+                **budget,
+                label=d.label,
+            )
+            d.rows.append(row)
+        for d in deployments:
+            d.rows.append(d.portal_under_load(budget, options.budget * 3))
+        for count in WRITER_COUNTS:
+            for d in deployments:
+                _, processes = start_writers(d.tree, d.env, count, options.write_seconds)
+                d.writes[count] = collect_writers(processes)
+                done, seconds = d.writes[count]
+                log(f"{d.label}: audited writes, {count} processes: {done / seconds:.0f}/s")
 
 
 def commit_of(tree: Path) -> str:
@@ -495,34 +541,42 @@ def commit_of(tree: Path) -> str:
     return result.stdout.strip()[:70] + (" (and uncommitted changes)" if dirty else "")
 
 
-def scale(options, machine: str) -> tuple[str, str]:
-    """Run the scale benchmark for ``options``; return (label, Markdown block)."""
-    tree = Path(options.serve_tree).resolve() if options.serve_tree else ROOT
+def deployments_of(options, base: str) -> list[Deployment]:
+    """Return the labelled trees of this run: ``--label``/``--serve-tree`` first, then each ``--also``."""
+    trees = [(options.label, Path(options.serve_tree).resolve() if options.serve_tree else ROOT)]
+    for item in options.also:
+        label, _, path = item.partition("=")
+        if not label or not path or not (Path(path) / "manage.py").exists():
+            raise SystemExit(f"--also {item!r}: give LABEL=PATH, PATH a source tree with manage.py")
+        trees.append((label, Path(path).resolve()))
+    return [Deployment(label, tree, base, index) for index, (label, tree) in enumerate(trees)]
+
+
+def scale(options, machine: str) -> list[tuple[str, str]]:
+    """Run the scale benchmark for ``options``; return a (label, Markdown block) per served tree."""
     load_before = os.getloadavg()
     base, fixture = ensure_base(options.operations, options.reseed)
     counts = row_counts(base)
-    copy = f"{base}_run"
-    drop_database(copy)
-    psql(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
-    var_dir = VAR / copy
-    shutil.rmtree(var_dir, ignore_errors=True)
-    shutil.copytree(VAR / base / "audit-anchor", var_dir / "audit-anchor")
+    deployments = deployments_of(options, base)
     try:
-        reverted = align_schema(copy, tree, var_dir)
-        rows, writes = run(tree, fixture, copy, var_dir, options)
+        for d in deployments:
+            d.create(base)
+        run(deployments, fixture, options)
     finally:
         if not options.keep_db:
-            drop_database(copy)
+            for d in deployments:
+                drop_database(d.database)
     seeded = json.loads((VAR / base / "seed.json").read_text())
     load_after = os.getloadavg()
-    meta = {
+    labels = [d.label for d in deployments]
+    shared = {
         "Date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "Machine": machine,
         "Command": f"`{options.command}`",
-        "Code served": f"`{tree}` at {commit_of(tree)}",
+    }
+    common = {
         "Data": ", ".join(f"{n:,} {label}" for label, n in counts.items())
         + f" (`manage.py {seeded['command']}` of `{seeded.get('commit', '?')}`, {seeded['seconds']} s)",
-        "Schema": "migrated back (removed: " + ", ".join(reverted) + ")" if reverted else "this tree's",
         "Server": "gunicorn, 2 sync workers, PostgreSQL "
         + psql("SHOW server_version")
         + ", OPENSPINE_DEBUG=false, persistent connections, no TLS and no MFA (development profile)",
@@ -530,16 +584,29 @@ def scale(options, machine: str) -> tuple[str, str]:
         + "/".join(f"{v:.2f}" for v in load_before)
         + ", after "
         + "/".join(f"{v:.2f}" for v in load_after),
-        "Method": f"one client, one request at a time, each timed right after a /health/ request; "
+        "Method": "one client, one request at a time, each timed right after a /health/ request; "
         f"{WARM_UP} unmeasured warm-ups (the first shown as first ms), then {options.samples} samples "
-        f"or {options.budget:g} s per target "
-        f"(at least {MIN_SAMPLES}); p95 by nearest rank",
+        f"or {options.budget:g} s per target (at least {MIN_SAMPLES}); p95 by nearest rank"
+        + (
+            f"; {', '.join(labels)} measured in the same run, target by target in turn"
+            if len(labels) > 1
+            else ""
+        ),
         "Audited write": '`audit.record(..., "patients.patient.viewed", patient)` in its own transaction, '
-        f"on a random one of 300 patients per process, in-process (not over HTTP), "
-        f"{options.write_seconds:g} s "
-        f"per run; the questionnaire POST under load runs beside {LOAD_WRITERS} such writers",
+        "on a random one of 300 patients per process, in-process (not over HTTP), "
+        f"{options.write_seconds:g} s per run; the questionnaire POST under load runs beside "
+        f"{LOAD_WRITERS} such writers",
     }
-    return options.label, report.format_section(options.label, meta, rows, writes)
+    sections = []
+    for d in deployments:
+        meta = {
+            **shared,
+            "Code served": f"`{d.tree}` at {commit_of(d.tree)}",
+            "Schema": "migrated back (removed: " + ", ".join(d.reverted) + ")" if d.reverted else "newest",
+            **common,
+        }
+        sections.append((d.label, report.format_section(d.label, meta, d.rows, d.writes)))
+    return sections
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -547,6 +614,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--operations", type=int, default=30000, help="index operations to seed (30000)")
     group.add_argument("--label", default="current", help="section label in docs/benchmarks.md")
     group.add_argument("--serve-tree", default="", help="serve this source tree instead (same data)")
+    group.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        help="also serve the tree at PATH as LABEL, measured in turn with the first (repeatable)",
+    )
     group.add_argument("--samples", type=int, default=40, help="requests per target (40)")
     group.add_argument("--budget", type=float, default=40.0, help="seconds per target before stopping early")
     group.add_argument("--write-seconds", type=float, default=10.0, help="seconds per audited-write run")

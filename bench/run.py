@@ -91,9 +91,9 @@ def main(argv: list[str]) -> int:
     if not options.scale_only:
         write("micro", micro())
     if not options.no_scale:
-        label, body = bench_scale.scale(options, machine())
-        write(f"scale {label}", body)
-        print(body)
+        for label, body in bench_scale.scale(options, machine()):
+            write(f"scale {label}", body)
+            print(body)
     print(f"wrote {OUTPUT}", file=sys.stderr)
     return 0
 
