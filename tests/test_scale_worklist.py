@@ -213,3 +213,20 @@ def test_row_texts_and_labels_worked_out_once_per_page_are_still_translated(
     assert "Resend" not in body
     for text in expected:
         assert text in body, text
+
+
+def test_surgeon_choices_are_kept_until_a_new_operation_is_recorded(
+    coordinator, surgeon, director, due_today
+):
+    def surgeons():
+        with CaptureQueriesContext(connection) as captured:
+            choices = [
+                value for value, _label in WorklistFilter({}, user=coordinator).fields["surgeon"].choices
+            ]
+        joins = [q for q in captured.captured_queries if "EXISTS" in q["sql"]]
+        return choices, len(joins)
+
+    assert surgeons() == (["", surgeon.username], 1)
+    assert surgeons() == (["", surgeon.username], 0)  # kept: the department's operations not read
+    signed_operation(director, day=SURGERY_DAY + timedelta(days=1))
+    assert surgeons() == (["", director.username, surgeon.username], 1)
