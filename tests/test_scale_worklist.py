@@ -61,36 +61,36 @@ def _section(page, key):
 
 
 def test_each_section_shows_one_page_and_page_two_the_next_rows(client_for, coordinator, due_today):
-    _clone(due_today, 120)  # 121 due today
+    _clone(due_today, 60)  # 61 due today
     client = client_for(coordinator)
     first = _section(client.get(_url()), "today")
-    assert first["count"] == 121 and len(first["rows"]) == worklist.PAGE_SIZE == 50
+    assert first["count"] == 61 and len(first["rows"]) == worklist.PAGE_SIZE == 25
     assert (first["page"], first["pages"], first["next_page"]) == (1, 3, 2)
     page = client.get(_url(), {"page_today": 2})
     second = _section(page, "today")
-    assert second["page"] == 2 and len(second["rows"]) == 50
+    assert second["page"] == 2 and len(second["rows"]) == 25
     assert not {fu.pk for fu in first["rows"]} & {fu.pk for fu in second["rows"]}
     body = page.content.decode()
-    assert "Showing 51–100 of 121 (page 2 of 3)." in body
+    assert "Showing 26–50 of 61 (page 2 of 3)." in body
     assert "page_today=3" in body and "page_today=1" in body  # next and previous links
     last = _section(client.get(_url(), {"page_today": 3}), "today")
-    assert len(last["rows"]) == 21 and last["next_page"] is None
+    assert len(last["rows"]) == 11 and last["next_page"] is None
     shown = {fu.pk for s in (first, second, last) for fu in s["rows"]}
-    assert len(shown) == 121
+    assert len(shown) == 61
     # A page past the end shows the last one; the view stays audited as before.
     assert _section(client.get(_url(), {"page_today": 99}), "today")["page"] == 3
     assert AuditEvent.objects.filter(action="proms.worklist.viewed", actor=coordinator).count() == 4
 
 
 def test_the_pager_keeps_the_filters_and_works_over_htmx(client_for, coordinator, surgeon, due_today):
-    _clone(due_today, 60)
+    _clone(due_today, 30)
     client = client_for(coordinator)
     page = client.get(_url(), {"surgeon": surgeon.username, "page_today": 2}, HTTP_HX_REQUEST="true")
     assert page.status_code == 200
     body = page.content.decode()
     assert "<html" not in body  # the fragment only
     assert f"surgeon={surgeon.username}" in body and "page_today=1" in body
-    assert len(_section(page, "today")["rows"]) == 11
+    assert len(_section(page, "today")["rows"]) == 6
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "two", "99999999"])
@@ -213,3 +213,20 @@ def test_row_texts_and_labels_worked_out_once_per_page_are_still_translated(
     assert "Resend" not in body
     for text in expected:
         assert text in body, text
+
+
+def test_surgeon_choices_are_kept_until_a_new_operation_is_recorded(
+    coordinator, surgeon, director, due_today
+):
+    def surgeons():
+        with CaptureQueriesContext(connection) as captured:
+            choices = [
+                value for value, _label in WorklistFilter({}, user=coordinator).fields["surgeon"].choices
+            ]
+        joins = [q for q in captured.captured_queries if "EXISTS" in q["sql"]]
+        return choices, len(joins)
+
+    assert surgeons() == (["", surgeon.username], 1)
+    assert surgeons() == (["", surgeon.username], 0)  # kept: the department's operations not read
+    signed_operation(director, day=SURGERY_DAY + timedelta(days=1))
+    assert surgeons() == (["", director.username, surgeon.username], 1)

@@ -75,8 +75,6 @@ def insert(objs, *, model=None) -> int:
     prepare = [_preparer(field, real) for field in fields]
     rows = []
     for obj in objs:
-        # Point each foreign key at its saved parent (the parent got its id just before).
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
         rows.append([value(obj) for value in prepare])
         obj._state.adding, obj._state.db = False, connection.alias
     _write(model._meta.db_table, [field.column for field in fields], rows)
@@ -88,6 +86,18 @@ def _preparer(field: Field, real):
     automatic = type(field).pre_save is not Field.pre_save or isinstance(field, DerivedField)
     plain_text = isinstance(field, _PLAIN_TEXT) and not isinstance(field, (EncryptedTextField, DerivedField))
     on_sqlite = real.vendor == "sqlite"
+    relation = isinstance(field, ForeignKey)
+
+    def parent_id(obj):
+        # Point the foreign key at its saved parent (the parent got its id just before).
+        parent = field.get_cached_value(obj) if field.is_cached(obj) else None
+        if parent is None:
+            return None
+        if parent.pk is None:
+            raise ValueError(f"{field.model.__name__}.{field.name}: the parent row is not written yet")
+        setattr(obj, attname, parent.pk)
+        return parent.pk
+
     kind = next((name for name, cls in _TYPED if isinstance(field, cls)), None)
     plain_number = isinstance(field, _PLAIN_NUMBER) or (
         isinstance(field, ForeignKey) and isinstance(field.target_field, _PLAIN_NUMBER)
@@ -96,7 +106,7 @@ def _preparer(field: Field, real):
     def prepare(obj):
         value = field.pre_save(obj, True) if automatic else getattr(obj, attname)
         if value is None:
-            return None
+            return parent_id(obj) if relation else None
         if plain_text:
             return value if type(value) is str else str(value)
         if plain_number:

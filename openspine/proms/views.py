@@ -61,7 +61,7 @@ _ROW_ACTIONS = ("resend", "call", "detail")
 def _prepare_rows(rows) -> None:
     """Give each worklist row its links and labels, worked out once per page instead of per row.
 
-    A page has up to 200 rows: reversing four URLs and looking up two choice labels per row was
+    A page has up to 100 rows: reversing four URLs and looking up two choice labels per row was
     most of its render time. Each ``fu`` gets ``urls``, ``state_label`` and ``area_label`` (the
     disease area of the operation, or of the diagnosis before the operation, as
     :attr:`FollowUp.disease_area_display` gives it).
