@@ -81,7 +81,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def write(label: str, body: str) -> None:
     document = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-    document = report.merge_section(report.adopt_legacy(document), label, body)
+    document = report.refresh_header(report.merge_section(report.adopt_legacy(document), label, body))
     OUTPUT.parent.mkdir(exist_ok=True)
     OUTPUT.write_text(document, encoding="utf-8")
 

@@ -83,3 +83,11 @@ def test_a_file_written_before_the_markers_becomes_the_micro_block():
     assert adopted.count("# Benchmarks") == 1
     assert "Measured 2026-11-27 on: AMD EPYC." in adopted and "## ISNCSCI" in adopted
     assert report.adopt_legacy(adopted) == adopted
+
+
+def test_the_header_is_rewritten_and_the_blocks_kept():
+    document = report.merge_section("# Benchmarks\n\nold words\n", "micro", "figures")
+    refreshed = report.refresh_header(document)
+    assert refreshed.startswith(report.HEADER) and "old words" not in refreshed
+    assert report.labels(refreshed) == ["micro"] and "figures" in refreshed
+    assert report.refresh_header("") == report.HEADER
