@@ -56,11 +56,6 @@ class Staff:
     seeder: User
 
 
-def already_seeded() -> bool:
-    """Return True if any demo patient exists."""
-    return Patient.objects.filter(mrn__startswith=MRN_PREFIX).exists()
-
-
 def create_staff(fake: Faker) -> Staff:
     """Create one account per role (the test personas' usernames) and a realistic team.
 
