@@ -1,0 +1,471 @@
+"""Compute the catalogue's indicators in the database, a fixed number of GROUP BY queries per page.
+
+Every rate is counted in SQL over the signed operations of a period (one row per primary surgeon,
+so the department is the sum of its surgeons' rows); only the counts come back to Python, where
+:mod:`openspine.analytics.methods` adds intervals, reliability and funnel limits. Medians are taken
+from a histogram the database counts (one row per distinct number of days). The number of queries
+does not grow with the number of operations.
+
+Rules applied exactly as outcomes.md section 0 states them:
+
+* the unit is the signed operation performed in the period (0.1, 0.3); an operation that is itself
+  a return to theatre on day 1..W after an earlier operation (a revision of it, or the treatment of
+  one of its complications) is that operation's outcome and not an index case for window W (0.1);
+* an operation counts for window W only once today - operation date >= W (0.3); the others are
+  counted apart as "not yet mature";
+* figures are attributed to the primary surgeon (0.4) and carry their numerator, denominator,
+  period, filters, method, software version and time of computation (0.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from openspine.analytics import catalogue
+from openspine.analytics.methods import funnel, intervals, overdispersion, shrinkage, suppression
+from openspine.analytics.methods._base import Params, params
+from openspine.patients.choices import DischargeDestination
+from openspine.proms import metrics, worklist
+from openspine.proms.choices import CancelReason, FollowUpState
+from openspine.proms.models import FollowUp
+from openspine.surgery.choices import ClavienDindo, OperationStatus
+from openspine.surgery.models import Complication, Operation, Signature
+
+SOFTWARE_VERSION = "openspine 0.1.0"
+MAJOR_GRADES = (ClavienDindo.IIIA, ClavienDindo.IIIB, ClavienDindo.IVA, ClavienDindo.IVB, ClavienDindo.V)
+BASELINE_DAYS = 90  # outcomes.md Q2 and 2.1: a baseline dated at most 90 days before surgery [R]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The operation dates a figure covers, both ends inclusive."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%Y-%m-%d}/{self.end:%Y-%m-%d}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure was computed over: the period, today's date (for maturity) and the filters."""
+
+    period: Period
+    today: date
+    disease_area: str = ""
+
+    @property
+    def filters(self) -> Params:
+        return params(disease_area=self.disease_area or "all")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One computed rate with everything needed to regenerate it (outcomes.md 0.5)."""
+
+    indicator: str
+    variant: str
+    numerator: int
+    denominator: int
+    immature: int
+    interval: intervals.Interval | None
+    display: suppression.RateDisplay
+    period: Period
+    filters: Params
+    method: str
+    computed_at: datetime
+    risk_model: str = ""  # unadjusted: no risk model yet
+    attribution_rule: str = catalogue.ATTRIBUTION_RULE
+    software_version: str = SOFTWARE_VERSION
+
+    @property
+    def rate(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+def signed_operations(queryset, scope: Scope):
+    """Return the signed operations of ``queryset`` performed in the scope's period (and disease area)."""
+    operations = queryset.filter(
+        status=OperationStatus.SIGNED,
+        performed_on__gte=scope.period.start,
+        performed_on__lte=scope.period.end,
+    )
+    if scope.disease_area:
+        operations = operations.filter(diagnosis__disease_area=scope.disease_area)
+    return operations.order_by()
+
+
+# --- the conditions, as SQL expressions over one operation --------------------------------------
+
+
+def _outer_plus(days: int):
+    return ExpressionWrapper(OuterRef("performed_on") + timedelta(days=days), output_field=DateField())
+
+
+def _plus(days: int):
+    return ExpressionWrapper(F("performed_on") + timedelta(days=days), output_field=DateField())
+
+
+def _complication_by(days: int, *, grades=None, death=False) -> Exists:
+    complications = Complication.objects.filter(
+        operation=OuterRef("pk"), onset_on__gte=OuterRef("performed_on"), onset_on__lte=_outer_plus(days)
+    )
+    if grades:
+        complications = complications.filter(clavien_dindo__in=grades)
+    if death:
+        complications = complications.filter(clavien_dindo=ClavienDindo.V)
+    return Exists(complications)
+
+
+def _returns_to_theatre():
+    """Later operations that revise this one or treat one of its complications (outcomes.md S4)."""
+    return Operation.objects.filter(
+        Q(revision_of=OuterRef("pk")) | Q(treated_complications__operation=OuterRef("pk"))
+    ).exclude(pk=OuterRef("pk"))
+
+
+def _return_by(days: int) -> Exists:
+    return Exists(
+        _returns_to_theatre().filter(performed_on__gte=_outer_plus(1), performed_on__lte=_outer_plus(days))
+    )
+
+
+def _return_same_admission_or_by(days: int) -> Exists:
+    """S5's default window: the same admission, or day 1..``days`` (the official formula was not found)."""
+    later = _returns_to_theatre().filter(performed_on__gte=OuterRef("performed_on"))
+    return Exists(later.filter(Q(admission=OuterRef("admission")) | Q(performed_on__lte=_outer_plus(days))))
+
+
+def _is_return_within(days: int) -> Q:
+    """True for an operation that is a return to theatre on day 1..``days`` after an earlier one (0.1)."""
+    earlier = Operation.objects.filter(
+        performed_on__gte=_outer_plus(-days), performed_on__lte=_outer_plus(-1)
+    )
+    revises = Exists(earlier.filter(pk=OuterRef("revision_of")))
+    treats = Exists(earlier.filter(complications__reoperation=OuterRef("pk")))
+    return Q(revises) | Q(treats)
+
+
+def _readmitted_by(days: int) -> Exists:
+    """An unplanned admission of the patient from the index discharge date to day ``days`` after surgery."""
+    from openspine.patients.models import Admission
+
+    return Exists(
+        Admission.objects.filter(
+            patient=OuterRef("patient"),
+            unplanned_readmission=True,
+            admitted_on__gte=OuterRef("admission__discharged_on"),
+            admitted_on__lte=_outer_plus(days),
+        ).exclude(pk=OuterRef("admission"))
+    )
+
+
+def _died_by(days: int) -> Q:
+    by_date = Q(patient__deceased_on__gte=F("performed_on"), patient__deceased_on__lte=_plus(days))
+    return by_date | Q(_complication_by(days, death=True))
+
+
+DIED_IN_HOSPITAL = Q(admission__discharge_destination=DischargeDestination.DIED) | Q(
+    patient__deceased_on__gte=F("performed_on"), patient__deceased_on__lte=F("admission__discharged_on")
+)
+DISCHARGED = Q(admission__discharged_on__isnull=False)
+
+
+def _baseline_captured() -> Exists:
+    return Exists(
+        FollowUp.objects.filter(
+            operation=OuterRef("pk"),
+            is_baseline=True,
+            state=FollowUpState.COMPLETED,
+            completed_at__date__gte=_outer_plus(-BASELINE_DAYS),
+            completed_at__date__lte=OuterRef("performed_on"),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one (indicator, variant) rate is counted: its event, and when an operation is mature."""
+
+    indicator: str
+    variant: str
+    event: object  # a Q or a boolean expression over one operation
+    window_days: int | None = None  # None: matured by ``mature`` instead of a day count
+    mature: Q | None = None
+    method: str = "wilson"
+
+    @property
+    def key(self) -> str:
+        return f"{self.indicator}_{self.variant}"
+
+
+def rules() -> tuple[Rule, ...]:
+    """Return the counting rules of every computed binary indicator of the catalogue."""
+    return (
+        Rule("S1", "30d", _complication_by(30), 30),
+        Rule("S2", "30d", _complication_by(30, grades=MAJOR_GRADES), 30),
+        Rule("S2", "90d", _complication_by(90, grades=MAJOR_GRADES), 90),
+        Rule("S4", "30d", _return_by(30), 30),
+        Rule("S4", "90d", _return_by(90), 90),
+        Rule("S5", "31d", _return_same_admission_or_by(31), 31),
+        Rule("S6", "30d", _readmitted_by(30), 30),
+        Rule("S6", "90d", _readmitted_by(90), 90),
+        # Mortality is rare: exact intervals, never compared across surgeons (outcomes.md S7, 7).
+        Rule("S7", "in_hospital", DIED_IN_HOSPITAL, mature=DISCHARGED, method="clopper_pearson"),
+        Rule("S7", "30d", _died_by(30), 30, method="clopper_pearson"),
+        Rule("S7", "90d", _died_by(90), 90, method="clopper_pearson"),
+        Rule("Q2", "0d", _baseline_captured(), 0),
+    )
+
+
+def _counts(rule: Rule, today: date) -> dict:
+    if rule.window_days is None:
+        mature, excluded = rule.mature, Q(pk__in=[])
+    else:
+        mature = Q(performed_on__lte=today - timedelta(days=rule.window_days))
+        excluded = _is_return_within(rule.window_days) if rule.window_days else Q(pk__in=[])
+    event = rule.event if isinstance(rule.event, Q) else Q(rule.event)
+    return {
+        f"{rule.key}__n": Count("pk", filter=mature & ~excluded),
+        f"{rule.key}__x": Count("pk", filter=mature & ~excluded & event),
+        f"{rule.key}__open": Count("pk", filter=~mature & ~excluded),
+    }
+
+
+def count_by_surgeon(operations, today: date) -> list[dict]:
+    """Count every binary rule per primary surgeon in one GROUP BY query; one plain row per surgeon."""
+    aggregates = {"volume": Count("pk")}
+    for rule in rules():
+        aggregates.update(_counts(rule, today))
+    return list(operations.values("primary_surgeon").annotate(**aggregates).order_by("primary_surgeon"))
+
+
+def add_rows(rows: Iterable[Mapping]) -> dict:
+    """Add up counted rows (the department is the sum of its surgeons)."""
+    total: dict = {}
+    for row in rows:
+        for key, value in row.items():
+            if key != "primary_surgeon":
+                total[key] = total.get(key, 0) + (value or 0)
+    return total
+
+
+def figure(rule: Rule, row: Mapping, scope: Scope, computed_at: datetime) -> Figure:
+    """Return the :class:`Figure` of ``rule`` from one counted row."""
+    n, x = row.get(f"{rule.key}__n", 0), row.get(f"{rule.key}__x", 0)
+    interval = intervals.proportion_interval(x, n, method=rule.method) if n else None
+    return Figure(
+        indicator=rule.indicator,
+        variant=rule.variant,
+        numerator=x,
+        denominator=n,
+        immature=row.get(f"{rule.key}__open", 0),
+        interval=interval,
+        display=suppression.rate_display(x, n, audience=suppression.INTERNAL),
+        period=scope.period,
+        filters=scope.filters,
+        method=rule.method,
+        computed_at=computed_at,
+    )
+
+
+@dataclass(frozen=True)
+class SurgeonPoint:
+    """One surgeon's figure in a comparison, and whether the comparison may show it (3.4, 4)."""
+
+    surgeon_id: int
+    figure: Figure
+    eligibility: shrinkage.ComparisonEligibility
+    position: str  # "inside", "alert" (outside 95 %), "alarm" (outside 99.8 %), "" when not shown
+
+
+def compare_surgeons(rule: Rule, rows: list[dict], department: Figure, scope: Scope, computed_at) -> list:
+    """Return a :class:`SurgeonPoint` per surgeon: reliability from tau^2, funnel position when eligible.
+
+    Reliability uses the between-surgeon variance tau^2 of Spiegelhalter's additive model (4.3) as
+    s2_between and the department rate for s2_within (3.4). With no events, every event, or fewer
+    than two surgeons there is no variance to estimate: reliability is unknown and nobody is shown.
+    """
+    figures = [(row["primary_surgeon"], figure(rule, row, scope, computed_at)) for row in rows]
+    target = department.rate
+    units = [f for _, f in figures if f.denominator]
+    tau2 = None
+    if target is not None and 0 < target < 1 and len(units) >= 2:
+        dispersion = overdispersion.for_proportions(
+            [f.numerator for f in units], [f.denominator for f in units], target
+        )
+        tau2 = dispersion.tau2
+    points = []
+    for surgeon_id, fig in figures:
+        r = (
+            shrinkage.proportion_reliability(tau2, target, fig.denominator)
+            if tau2 and fig.denominator
+            else None
+        )
+        if tau2 == 0.0 and fig.denominator:
+            r = 0.0
+        eligibility = shrinkage.comparison_eligibility(fig.denominator, r)
+        position = _position(fig, target) if eligibility.allowed else ""
+        points.append(SurgeonPoint(surgeon_id, fig, eligibility, position))
+    return points
+
+
+def _position(fig: Figure, target: float) -> str:
+    limits = {lim.level: lim for lim in funnel.proportion_limits(target, fig.denominator).limits}
+    rate = fig.rate
+    alarm, alert = limits[funnel.ALARM], limits[funnel.ALERT]
+    if rate < alarm.lower or rate > alarm.upper:
+        return "alarm"
+    if rate < alert.lower or rate > alert.upper:
+        return "alert"
+    return "inside"
+
+
+# --- medians from histograms --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Median and quartiles of a count of days, with the number of operations behind them."""
+
+    n: int
+    median: float | None
+    q1: float | None
+    q3: float | None
+    excluded: int = 0  # e.g. deaths in hospital, reported beside the length of stay
+    pending: int = 0  # operations not yet measurable (still in hospital / not yet signed)
+    method: str = "quantile_type7_from_histogram"
+    extra: dict = field(default_factory=dict)
+
+
+def quantile(histogram: Mapping[int, int], q: float) -> float | None:
+    """Return the q-quantile of the values a histogram {value: count} describes (linear, type 7)."""
+    n = sum(histogram.values())
+    if not n:
+        return None
+    position = q * (n - 1)
+    low, frac = int(position), position - int(position)
+    return _value_at(histogram, low) + frac * (
+        _value_at(histogram, min(low + 1, n - 1)) - _value_at(histogram, low)
+    )
+
+
+def _value_at(histogram: Mapping[int, int], index: int) -> int:
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if index < seen:
+            return value
+    raise IndexError(index)
+
+
+def _days(value) -> int:
+    return value.days if isinstance(value, timedelta) else int(value)
+
+
+def _spread(histogram: dict[int, int], **extra) -> Spread:
+    return Spread(
+        sum(histogram.values()),
+        quantile(histogram, 0.5),
+        quantile(histogram, 0.25),
+        quantile(histogram, 0.75),
+        **extra,
+    )
+
+
+def length_of_stay(operations) -> Spread:
+    """S8: days from operation to discharge, deaths in hospital excluded and counted (two queries)."""
+    discharged = operations.filter(DISCHARGED)
+    stay = ExpressionWrapper(F("admission__discharged_on") - F("performed_on"), output_field=DurationField())
+    rows = discharged.exclude(DIED_IN_HOSPITAL).annotate(days=stay).values("days").annotate(n=Count("pk"))
+    histogram: dict[int, int] = {}
+    for row in rows:
+        histogram[_days(row["days"])] = histogram.get(_days(row["days"]), 0) + row["n"]
+    tally = operations.aggregate(
+        died=Count("pk", filter=DISCHARGED & DIED_IN_HOSPITAL), open=Count("pk", filter=~DISCHARGED)
+    )
+    return _spread(histogram, excluded=tally["died"], pending=tally["open"])
+
+
+def timeliness(operations, unsigned_count: int) -> Spread:
+    """Q4: days from surgery to the first signature of the record, from a histogram (one query)."""
+    first_signed = Subquery(
+        Signature.objects.filter(operation=OuterRef("pk")).order_by("signed_at").values("signed_at")[:1]
+    )
+    days = ExpressionWrapper(TruncDate(first_signed) - F("performed_on"), output_field=DurationField())
+    rows = operations.annotate(days=days).values("days").annotate(n=Count("pk"))
+    histogram: dict[int, int] = {}
+    for row in rows:
+        if row["days"] is not None:
+            value = max(0, _days(row["days"]))
+            histogram[value] = histogram.get(value, 0) + row["n"]
+    return _spread(histogram, pending=unsigned_count)
+
+
+# --- follow-up (Q1) and volume (Q5) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpFigure:
+    """Q1 at one timepoint: the completion rate with its interval, immature and deceased counts."""
+
+    timepoint: str
+    rate: metrics.Rate
+    interval: intervals.Interval | None
+    display: suppression.RateDisplay
+    died: int
+
+
+def follow_up_rates(follow_ups, today: date) -> list[FollowUpFigure]:
+    """Q1 per timepoint, counted by :func:`openspine.proms.worklist.dashboard_counts` (two queries)."""
+    follow_ups = follow_ups.filter(is_baseline=False)
+    counted = worklist.dashboard_counts(follow_ups, today, "disease_area")
+    rates = metrics.rates_from_counts(counted, lambda r: (r["timepoint"],))
+    died = dict(
+        follow_ups.filter(state=FollowUpState.CANCELLED, cancel_reason=CancelReason.DECEASED)
+        .order_by()
+        .values_list("timepoint")
+        .annotate(n=Count("pk"))
+    )
+    result = []
+    for rate in sorted(rates, key=lambda r: metrics.timepoint_sort_key(r.key[0])):
+        interval = intervals.wilson(rate.completed, rate.eligible) if rate.eligible else None
+        display = suppression.rate_display(rate.completed, rate.eligible)
+        result.append(FollowUpFigure(rate.key[0], rate, interval, display, died.get(rate.key[0], 0)))
+    return result
+
+
+def volume_by_area(operations) -> list[tuple[str, int]]:
+    """Q5: signed operations per disease area of the indication (one query)."""
+    rows = (
+        operations.values("diagnosis__disease_area")
+        .annotate(n=Count("pk"))
+        .order_by("diagnosis__disease_area")
+    )
+    return [(row["diagnosis__disease_area"], row["n"]) for row in rows]
+
+
+def now() -> datetime:
+    return timezone.now()

@@ -1,0 +1,233 @@
+"""The catalogue's computed indicators against a small hand-built department (outcomes.md 0, 1).
+
+Today is 2026-12-01 and the period is 2026. The cast, all signed lumbar fusions by ``surgeon``:
+
+* op1 on 03-02: a Clavien-Dindo I complication on day 5; discharged 03-08, readmitted unplanned 03-20.
+* op2 on 03-10: a IIIb complication on day 20, treated by op3 (a revision) on 03-30.
+* op3 on 03-30: the revision of op2, day 20 after it: op2's outcome, not an index case (0.1).
+* op4 on 04-01: a IVa complication on day 60.
+* op6 on 05-01: the patient died on 05-20, in hospital.
+* op5 on 11-20: 11 days ago, so not yet mature for any 30-day window (0.3).
+
+Expected counts are written out by hand below, never computed by the code under test.
+"""
+
+from datetime import date, datetime, time
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from openspine.analytics import indicators
+from openspine.patients.models import Admission, Patient
+from openspine.proms.choices import FollowUpState
+from openspine.proms.models import FollowUp
+from openspine.surgery.models import Operation
+from tests import builders
+from tests.openspine.test_followup_engine import at, signed_operation
+
+TODAY = date(2026, 12, 1)
+YEAR = indicators.Period.year(2026)
+
+
+def complication(operation, actor, day, grade, **extra):
+    with time_machine.travel(at(day, 20), tick=False):
+        return builders.make_complication(
+            operation, actor=actor, onset_on=day, clavien_dindo=grade, timing="in_hospital", **extra
+        )
+
+
+def discharge(operation, day, destination="home"):
+    Admission.objects.filter(pk=operation.admission_id).update(
+        discharged_on=day, discharge_destination=destination
+    )
+
+
+@pytest.fixture
+def department_2026(surgeon):
+    ops = {}
+    ops["op1"] = signed_operation(surgeon, day=date(2026, 3, 2))
+    complication(ops["op1"], surgeon, date(2026, 3, 7), "I")
+    discharge(ops["op1"], date(2026, 3, 8))
+    Admission.objects.create(
+        patient=ops["op1"].patient,
+        admission_number="ZYREADMIT1",
+        admitted_on=date(2026, 3, 20),
+        discharged_on=date(2026, 3, 25),
+        unplanned_readmission=True,
+    )
+    ops["op2"] = signed_operation(surgeon, day=date(2026, 3, 10))
+    discharge(ops["op2"], date(2026, 4, 5))
+    ops["op3"] = signed_operation(
+        surgeon, ops["op2"].patient, day=date(2026, 3, 30), kind="revision", revision_of=ops["op2"]
+    )
+    complication(ops["op2"], surgeon, date(2026, 3, 30), "IIIb", reoperation=ops["op3"])
+    ops["op4"] = signed_operation(surgeon, day=date(2026, 4, 1))
+    discharge(ops["op4"], date(2026, 4, 9))
+    complication(ops["op4"], surgeon, date(2026, 5, 31), "IVa")
+    ops["op6"] = signed_operation(surgeon, day=date(2026, 5, 1))
+    discharge(ops["op6"], date(2026, 5, 20), destination="died")
+    Patient.objects.filter(pk=ops["op6"].patient_id).update(deceased_on=date(2026, 5, 20))
+    ops["op5"] = signed_operation(surgeon, day=date(2026, 11, 20))
+    return ops
+
+
+def counted(surgeon, **scope):
+    scope = indicators.Scope(YEAR, TODAY, **scope)
+    operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
+    rows = indicators.count_by_surgeon(operations, TODAY)
+    return indicators.add_rows(rows), rows
+
+
+def triple(total, key):
+    return total[f"{key}__x"], total[f"{key}__n"], total[f"{key}__open"]
+
+
+@pytest.mark.django_db
+def test_any_complication_30d_counts_mature_index_operations_only(surgeon, department_2026):
+    """S1: op1 and op2 of op1, op2, op4, op6; op3 is op2's return; op5 is not yet mature."""
+    total, _ = counted(surgeon)
+    assert triple(total, "S1_30d") == (2, 4, 1)
+
+
+@pytest.mark.django_db
+def test_major_complication_uses_clavien_dindo_iii_and_above_in_each_window(surgeon, department_2026):
+    """S2: op2's IIIb (day 20) is in both windows, op4's IVa (day 60) only in 90 days, op1's I in none."""
+    total, _ = counted(surgeon)
+    assert triple(total, "S2_30d") == (1, 4, 1)
+    assert triple(total, "S2_90d") == (2, 4, 1)
+
+
+@pytest.mark.django_db
+def test_return_to_theatre_counts_the_revision_once_as_an_outcome(surgeon, department_2026):
+    """S4/S5: op3 (day 20 after op2) is op2's unplanned return, not an index case of its own."""
+    total, _ = counted(surgeon)
+    assert triple(total, "S4_30d") == (1, 4, 1)
+    assert triple(total, "S4_90d") == (1, 4, 1)
+    assert triple(total, "S5_31d") == (1, 4, 1)
+
+
+@pytest.mark.django_db
+def test_readmission_counts_an_unplanned_admission_after_discharge(surgeon, department_2026):
+    """S6: op1's patient came back unplanned on day 18."""
+    total, _ = counted(surgeon)
+    assert triple(total, "S6_30d") == (1, 4, 1)
+    assert triple(total, "S6_90d") == (1, 4, 1)
+
+
+@pytest.mark.django_db
+def test_mortality_counts_the_death_in_hospital_and_by_day_30(surgeon, department_2026):
+    """S7: op6's patient died on day 19 in hospital; in-hospital matures at discharge (op5 is still in)."""
+    total, _ = counted(surgeon)
+    assert triple(total, "S7_30d") == (1, 4, 1)
+    assert triple(total, "S7_in_hospital") == (1, 4, 2)  # op3 and op5: admissions not closed
+
+
+@pytest.mark.django_db
+def test_baseline_capture_counts_a_baseline_completed_before_surgery(surgeon, department_2026):
+    """Q2: one baseline answered on the day before op1; one answered after op4 (invalid, 2.1)."""
+    answered = {
+        "op1": datetime.combine(date(2026, 3, 1), time(10)),
+        "op4": datetime.combine(date(2026, 4, 3), time(10)),
+    }
+    for name, when in answered.items():
+        FollowUp.objects.filter(operation=department_2026[name], is_baseline=True).update(
+            state=FollowUpState.COMPLETED, completed_at=timezone.make_aware(when)
+        )
+    total, _ = counted(surgeon)
+    assert triple(total, "Q2_0d") == (1, 6, 0)
+
+
+@pytest.mark.django_db
+def test_closed_window_rule_moves_an_operation_in_once_its_window_closes(surgeon, department_2026):
+    """0.3: op5 (11-20) counts for 30 days on 12-20 (today - op date = 30), not on 12-19."""
+    scope = indicators.Scope(YEAR, TODAY)
+    operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
+    before = indicators.add_rows(indicators.count_by_surgeon(operations, date(2026, 12, 19)))
+    on_the_day = indicators.add_rows(indicators.count_by_surgeon(operations, date(2026, 12, 20)))
+    assert triple(before, "S1_30d") == (2, 4, 1)
+    assert triple(on_the_day, "S1_30d") == (2, 5, 0)
+
+
+@pytest.mark.django_db
+def test_unsigned_and_out_of_period_operations_are_not_counted(surgeon, department_2026):
+    signed_operation(surgeon, day=date(2026, 6, 1), sign=False)
+    signed_operation(surgeon, day=date(2025, 12, 31))
+    total, _ = counted(surgeon)
+    assert total["volume"] == 6
+
+
+@pytest.mark.django_db
+def test_disease_area_filter_keeps_only_that_area(surgeon, department_2026):
+    signed_operation(
+        surgeon, day=date(2026, 6, 1), diagnosis_fields={"disease_area": "cervical_degenerative"}
+    )
+    total, _ = counted(surgeon, disease_area="cervical_degenerative")
+    assert total["volume"] == 1 and triple(total, "S1_30d") == (0, 1, 0)
+
+
+@pytest.mark.django_db
+def test_length_of_stay_median_and_quartiles_exclude_deaths_in_hospital(surgeon, department_2026):
+    """S8: stays of op1 6, op2 26, op4 8 days (op6 died: excluded, counted); op3 and op5 still in."""
+    scope = indicators.Scope(YEAR, TODAY)
+    operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
+    spread = indicators.length_of_stay(operations)
+    assert (spread.n, spread.median, spread.q1, spread.q3) == (3, 8, 7, 17)
+    assert (spread.excluded, spread.pending) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_timeliness_is_the_median_day_from_surgery_to_signature(surgeon, department_2026):
+    """Q4: every record of the cast was signed on the evening of its operation: 0 days."""
+    scope = indicators.Scope(YEAR, TODAY)
+    operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
+    spread = indicators.timeliness(operations, unsigned_count=0)
+    assert (spread.n, spread.median) == (6, 0)
+
+
+def test_quantile_from_a_histogram_matches_type_7():
+    """1, 2, 2, 10: median 2, Q1 1.75, Q3 4 (numpy's default linear interpolation)."""
+    histogram = {1: 1, 2: 2, 10: 1}
+    assert indicators.quantile(histogram, 0.5) == 2
+    assert indicators.quantile(histogram, 0.25) == 1.75
+    assert indicators.quantile(histogram, 0.75) == 4
+    assert indicators.quantile({}, 0.5) is None
+
+
+@pytest.mark.django_db
+def test_department_is_the_sum_of_its_surgeons(surgeon, director, department_2026):
+    signed_operation(director, day=date(2026, 2, 2))
+    total, rows = counted(surgeon)
+    assert sorted(row["volume"] for row in rows) == [1, 6]
+    assert total["volume"] == 7
+    assert triple(total, "S1_30d") == (2, 5, 1)
+
+
+@pytest.mark.django_db
+def test_figure_carries_what_regenerates_it(surgeon, department_2026):
+    """0.5: numerator, denominator, period, filters, method, attribution, version, time."""
+    total, _ = counted(surgeon)
+    rule = next(r for r in indicators.rules() if r.key == "S2_90d")
+    stamp = timezone.now()
+    fig = indicators.figure(rule, total, indicators.Scope(YEAR, TODAY), stamp)
+    assert (fig.numerator, fig.denominator, fig.immature) == (2, 4, 1)
+    assert fig.period == YEAR and fig.filters == (("disease_area", "all"),)
+    assert (fig.method, fig.attribution_rule, fig.computed_at) == ("wilson", "primary_surgeon", stamp)
+    assert round(fig.interval.lower, 4) == 0.1500 and round(fig.interval.upper, 4) == 0.8500
+    assert fig.display.unstable  # denominator under 20 (outcomes.md 8.1)
+
+
+def test_mortality_uses_exact_intervals():
+    rule = next(r for r in indicators.rules() if r.key == "S7_30d")
+    assert rule.method == "clopper_pearson"
+
+
+@pytest.mark.django_db
+def test_thirty_day_window_includes_day_30_and_not_day_31(surgeon):
+    """0.2: "30-day" is days 0-30 inclusive."""
+    on_day_30 = signed_operation(surgeon, day=date(2026, 3, 2))
+    complication(on_day_30, surgeon, date(2026, 4, 1), "II")
+    on_day_31 = signed_operation(surgeon, day=date(2026, 3, 2))
+    complication(on_day_31, surgeon, date(2026, 4, 2), "II")
+    total, _ = counted(surgeon)
+    assert triple(total, "S1_30d") == (1, 2, 0)
