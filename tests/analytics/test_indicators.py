@@ -231,3 +231,46 @@ def test_thirty_day_window_includes_day_30_and_not_day_31(surgeon):
     complication(on_day_31, surgeon, date(2026, 4, 2), "II")
     total, _ = counted(surgeon)
     assert triple(total, "S1_30d") == (1, 2, 0)
+
+
+def _surgeon_rows(rule, counts):
+    return [
+        {"primary_surgeon": pk, f"{rule.key}__n": n, f"{rule.key}__x": x, f"{rule.key}__open": 0}
+        for pk, (x, n) in enumerate(counts, start=1)
+    ]
+
+
+def _compare(counts):
+    rule = next(r for r in indicators.rules() if r.key == "S1_30d")
+    rows = _surgeon_rows(rule, counts)
+    scope = indicators.Scope(YEAR, TODAY)
+    stamp = timezone.now()
+    department = indicators.figure(rule, indicators.add_rows(rows), scope, stamp)
+    return indicators.compare_surgeons(rule, rows, department, scope, stamp)
+
+
+def test_comparison_shows_a_surgeon_only_with_30_cases_and_reliability_070():
+    """3.4 and 4: 8/50, 15/50, 30/50 and 2/10 around theta0 = 55/160 = 0.34375.
+
+    Worked by hand: z = (p - theta0) / sqrt(theta0 (1 - theta0) / n); no winsorising with four units
+    (floor(0.4) = 0); phi = mean z^2 = 5.8445; tau^2 = (4 phi - 3) / (sum w - sum w^2 / sum w) =
+    0.040862; R = tau^2 / (tau^2 + theta0 (1 - theta0) / n) = 0.9006 at n = 50, 0.6443 at n = 10.
+    Exact binomial limits at n = 50: 95 % 0.2046-0.4690, 99.8 % 0.1379-0.5492.
+    """
+    points = _compare([(8, 50), (15, 50), (30, 50), (2, 10)])
+    assert [round(p.eligibility.reliability, 4) for p in points] == [0.9006, 0.9006, 0.9006, 0.6443]
+    assert [p.eligibility.allowed for p in points] == [True, True, True, False]
+    assert [p.position for p in points] == ["alert", "inside", "alarm", ""]
+    assert points[3].eligibility.reason == "too_few_cases"
+
+
+def test_comparison_hides_everyone_when_surgeons_do_not_differ_beyond_chance():
+    """tau^2 = 0 (I phi < I - 1): reliability 0, nobody is compared (3.4)."""
+    points = _compare([(10, 50), (10, 50), (10, 50)])
+    assert {p.eligibility.reason for p in points} == {"low_reliability"}
+    assert {p.position for p in points} == {""}
+
+
+def test_comparison_reliability_is_unknown_without_events():
+    points = _compare([(0, 40), (0, 40)])
+    assert {p.eligibility.reason for p in points} == {"reliability_unknown"}
