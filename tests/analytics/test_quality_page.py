@@ -125,3 +125,21 @@ def test_query_count_does_not_grow_with_operations(client_for, director, surgeon
         assert client.get(URL, {"year": 2026}).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
     assert len(large.captured_queries) <= 25
+
+
+def test_rates_round_to_one_decimal_of_a_percent():
+    """Section 7 display rule: 2/2643 = 0.0757 % shows as 0.1 %, not a truncated 0.0 %."""
+    from openspine.analytics.templatetags.quality import pct
+
+    assert pct(2 / 2643) == "0.1%"
+    assert pct(0.25) == "25.0%"
+    assert pct(None) == "—"
+
+
+@pytest.mark.django_db
+def test_mortality_is_never_compared_across_surgeons(client_for, director, surgeon, on_today):
+    _cases(surgeon, 1)
+    page = client_for(director).get(URL, {"year": 2026}).content.decode()
+    mortality_rows = [chunk for chunk in page.split("<tr id=")[1:] if chunk.startswith('"S7-')]
+    assert len(mortality_rows) == 3
+    assert all("Per surgeon (unadjusted)" not in row for row in mortality_rows)

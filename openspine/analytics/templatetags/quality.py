@@ -13,7 +13,7 @@ def pct(value) -> str:
     """Return a proportion 0..1 as a percent with one decimal ("12.5%"), or an em dash for None."""
     if value is None:
         return "—"
-    return f"{number_format(100 * value, 1)}%"
+    return f"{number_format(round(100 * value, 1), 1)}%"  # number_format truncates; round first
 
 
 @register.filter
