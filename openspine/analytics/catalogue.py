@@ -162,7 +162,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "after surgery"
         ),
         denominator=DENOMINATOR,
-        windows=("30d", "90d"),
+        windows=("30d", "90d", "31d_discharge"),
         exclusions=_("Planned readmissions; transfers of the index admission"),
         higher_is_better=False,
         risk_adjusted=True,
@@ -170,8 +170,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         evidence="V",
         computable=True,
         caveat=_(
-            "Only readmissions to this hospital are recorded; the discharge clock (31 days from "
-            "discharge) is not computed yet"
+            "Only readmissions to this hospital are recorded; the Chinese split of the 31 days after "
+            "discharge (0 / 2-15 / 16-31 days) is not shown yet"
         ),
     ),
     Indicator(
@@ -450,6 +450,7 @@ WINDOW_LABELS = {
     "30d": _("30 days"),
     "31d": _("same admission or 31 days"),
     "90d": _("90 days"),
+    "31d_discharge": _("31 days after discharge"),
     "in_hospital": _("in hospital"),
     "discharge": _("until discharge"),
 }

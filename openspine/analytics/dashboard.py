@@ -60,6 +60,7 @@ def build(user, scope: indicators.Scope) -> dict:
         if sees_all(user)
         else [],
         "volume_by_area": indicators.volume_by_area(operations),
+        "grades": indicators.grade_distribution(operations, scope.today),
         "length_of_stay": indicators.length_of_stay(operations),
         "timeliness": indicators.timeliness(operations, unsigned_count=unsigned.count()),
         "follow_up": indicators.follow_up_rates(follow_ups, scope.today),

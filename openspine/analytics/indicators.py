@@ -19,7 +19,7 @@ Rules applied exactly as outcomes.md section 0 states them:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -200,18 +200,32 @@ def _is_return_within(days: int) -> Q:
     return Q(revises) | Q(treats)
 
 
-def _readmitted_by(days: int) -> Exists:
-    """An unplanned admission of the patient from the index discharge date to day ``days`` after surgery."""
+def _readmitted_by(days: int, *, clock: str = "surgery") -> Exists:
+    """An unplanned admission of the patient from the index discharge to day ``days`` of ``clock``.
+
+    S6 keeps both clocks (outcomes.md): days after surgery (QOD/ASR) and days after discharge (the
+    Chinese monitoring list counts readmissions within 31 days of discharge).
+    """
     from openspine.patients.models import Admission
 
+    start = "performed_on" if clock == "surgery" else "admission__discharged_on"
     return Exists(
         Admission.objects.filter(
             patient=OuterRef("patient"),
             unplanned_readmission=True,
             admitted_on__gte=OuterRef("admission__discharged_on"),
-            admitted_on__lte=_outer_plus(days),
+            admitted_on__lte=AddDays(OuterRef(start), days),
         ).exclude(pk=OuterRef("admission"))
     )
+
+
+def _discharged(today: date) -> Q:
+    return DISCHARGED
+
+
+def _discharged_by(days: int):
+    """Maturity on the discharge clock: discharged at least ``days`` days before ``today``."""
+    return lambda today: Q(admission__discharged_on__lte=today - timedelta(days=days))
 
 
 def _died_by(days: int) -> Q:
@@ -244,8 +258,8 @@ class Rule:
     indicator: str
     variant: str
     event: object  # a Q or a boolean expression over one operation
-    window_days: int | None = None  # None: matured by ``mature`` instead of a day count
-    mature: Q | None = None
+    window_days: int | None = None  # days after surgery; also the window of the return exclusion (0.1)
+    mature: Callable[[date], Q] | None = None  # instead of "window_days after surgery", when given
     method: str = "wilson"
 
     @property
@@ -264,8 +278,9 @@ def rules() -> tuple[Rule, ...]:
         Rule("S5", "31d", _return_same_admission_or_by(31), 31),
         Rule("S6", "30d", _readmitted_by(30), 30),
         Rule("S6", "90d", _readmitted_by(90), 90),
+        Rule("S6", "31d_discharge", _readmitted_by(31, clock="discharge"), 31, mature=_discharged_by(31)),
         # Mortality is rare: exact intervals, never compared across surgeons (outcomes.md S7, 7).
-        Rule("S7", "in_hospital", DIED_IN_HOSPITAL, mature=DISCHARGED, method="clopper_pearson"),
+        Rule("S7", "in_hospital", DIED_IN_HOSPITAL, mature=_discharged, method="clopper_pearson"),
         Rule("S7", "30d", _died_by(30), 30, method="clopper_pearson"),
         Rule("S7", "90d", _died_by(90), 90, method="clopper_pearson"),
         Rule("Q2", "0d", _baseline_captured(), 0),
@@ -276,11 +291,11 @@ def _counts(rule: Rule, today: date) -> dict:
     """Return the three counts of ``rule``: mature index operations, those with the event, and the
     operations still inside their window (counted whole: whether one is a return is settled later).
     """
-    if rule.window_days is None:
-        mature, excluded = rule.mature, Q(pk__in=[])
+    if rule.mature is not None:
+        mature = rule.mature(today)
     else:
         mature = Q(performed_on__lte=today - timedelta(days=rule.window_days))
-        excluded = _is_return_within(rule.window_days) if rule.window_days else Q(pk__in=[])
+    excluded = _is_return_within(rule.window_days) if rule.window_days else Q(pk__in=[])
     event = rule.event if isinstance(rule.event, Q) else Q(rule.event)
     return {
         f"{rule.key}__n": Count("pk", filter=mature & ~excluded),
@@ -376,6 +391,26 @@ def _position(fig: Figure, target: float) -> str:
     if rate < alert.lower or rate > alert.upper:
         return "alert"
     return "inside"
+
+
+def grade_distribution(operations, today: date, days: int = 90) -> list[tuple[str, int]]:
+    """S2's grade distribution: complications by Clavien-Dindo grade by day ``days`` (one query).
+
+    Over the same mature index operations as the rate (window closed, returns excluded); every
+    grade from I to V is listed, zeros included.
+    """
+    mature = operations.filter(performed_on__lte=today - timedelta(days=days)).exclude(
+        _is_return_within(days)
+    )
+    counted = dict(
+        Complication.objects.filter(
+            operation__in=mature.values("pk"), onset_on__lte=AddDays(F("operation__performed_on"), days)
+        )
+        .order_by()
+        .values_list("clavien_dindo")
+        .annotate(n=Count("pk"))
+    )
+    return [(grade, counted.get(grade, 0)) for grade in ClavienDindo.values]
 
 
 # --- medians from histograms --------------------------------------------------------------------

@@ -99,6 +99,22 @@ def test_major_complication_uses_clavien_dindo_iii_and_above_in_each_window(surg
 
 
 @pytest.mark.django_db
+def test_grade_distribution_lists_every_grade_over_the_mature_operations(surgeon, department_2026):
+    """S2: by day 90, op1's I, op2's IIIb and op4's IVa; zeros for the other grades."""
+    scope = indicators.Scope(YEAR, TODAY)
+    operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
+    assert indicators.grade_distribution(operations, TODAY) == [
+        ("I", 1),
+        ("II", 0),
+        ("IIIa", 0),
+        ("IIIb", 1),
+        ("IVa", 1),
+        ("IVb", 0),
+        ("V", 0),
+    ]
+
+
+@pytest.mark.django_db
 def test_return_to_theatre_counts_the_revision_once_as_an_outcome(surgeon, department_2026):
     """S4/S5: op3 (day 20 after op2) is op2's unplanned return, not an index case of its own."""
     total, _ = counted(surgeon)
@@ -113,6 +129,13 @@ def test_readmission_counts_an_unplanned_admission_after_discharge(surgeon, depa
     total, _ = counted(surgeon)
     assert triple(total, "S6_30d") == (1, 4, 1)
     assert triple(total, "S6_90d") == (1, 4, 1)
+
+
+@pytest.mark.django_db
+def test_readmission_on_the_discharge_clock_matures_31_days_after_discharge(surgeon, department_2026):
+    """S6, Chinese clock: op1 was readmitted 12 days after discharge; op3 and op5 are still in hospital."""
+    total, _ = counted(surgeon)
+    assert triple(total, "S6_31d_discharge") == (1, 4, 2)
 
 
 @pytest.mark.django_db
