@@ -251,8 +251,11 @@ CATALOGUE: tuple[Indicator, ...] = (
         risk_adjusted=True,
         compare_surgeons=True,
         evidence="R",
-        computable=False,
-        needs=_("baseline-follow-up pairing in the database (methods exist; not wired to the page yet)"),
+        computable=True,
+        caveat=_(
+            "Complete case only: read it beside the follow-up rate (Q1); the timepoint is the follow-up's "
+            "protocol timepoint, whose default windows are those of outcomes.md 2.1"
+        ),
     ),
     Indicator(
         id="E2",

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from openspine.accounts.roles import can
 from openspine.analytics import catalogue, indicators
+from openspine.proms.instruments import instrument_name
 from openspine.proms.models import FollowUp
 from openspine.surgery.choices import OperationStatus
 from openspine.surgery.models import Operation
@@ -61,6 +63,10 @@ def build(user, scope: indicators.Scope) -> dict:
         else [],
         "volume_by_area": indicators.volume_by_area(operations),
         "grades": indicators.grade_distribution(operations, scope.today),
+        "mean_changes": [
+            (instrument_name(m.instrument, translation.get_language() or ""), m)
+            for m in indicators.mean_changes(operations, scope.today)
+        ],
         "length_of_stay": indicators.length_of_stay(operations),
         "timeliness": indicators.timeliness(operations, unsigned_count=unsigned.count()),
         "follow_up": indicators.follow_up_rates(follow_ups, scope.today),

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -38,15 +39,17 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+import spinescores
 from openspine.analytics import catalogue
 from openspine.analytics.methods import funnel, intervals, overdispersion, shrinkage, suppression
 from openspine.analytics.methods._base import Params, params
 from openspine.patients.choices import DischargeDestination
 from openspine.proms import metrics, worklist
 from openspine.proms.choices import CancelReason, FollowUpState
-from openspine.proms.models import FollowUp
+from openspine.proms.models import FollowUp, QuestionnaireResponse
 from openspine.surgery.choices import ClavienDindo, OperationStatus
 from openspine.surgery.models import Complication, Operation, Signature
+from spinescores.base import HIGHER_IS_BETTER
 
 SOFTWARE_VERSION = "openspine 0.1.0"
 MAJOR_GRADES = (ClavienDindo.IIIA, ClavienDindo.IIIB, ClavienDindo.IVA, ClavienDindo.IVB, ClavienDindo.V)
@@ -142,6 +145,19 @@ class AddDays(Func):
     def as_sqlite(self, compiler, connection, **extra):
         sql, sql_params = compiler.compile(self.source_expressions[0])
         return f"date({sql}, %s)", [*sql_params, f"{self.days:+d} days"]
+
+
+class LocalDate(TruncDate):
+    """The hospital-local date of a date-time, natively on SQLite too.
+
+    Django casts through a Python function on SQLite (tens of thousands of calls per page);
+    SQLite's ``date(x, 'localtime')`` does the same natively, because Django sets the process time
+    zone (``TZ``) to ``TIME_ZONE``. Other databases keep Django's own cast.
+    """
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, sql_params = compiler.compile(self.lhs)
+        return f"date({sql}, 'localtime')", sql_params
 
 
 def _outer_plus(days: int):
@@ -241,12 +257,12 @@ DISCHARGED = Q(admission__discharged_on__isnull=False)
 
 def _baseline_captured() -> Exists:
     return Exists(
-        FollowUp.objects.filter(
+        FollowUp.objects.alias(day=LocalDate("completed_at")).filter(
             operation=OuterRef("pk"),
             is_baseline=True,
             state=FollowUpState.COMPLETED,
-            completed_at__date__gte=_outer_plus(-BASELINE_DAYS),
-            completed_at__date__lte=OuterRef("performed_on"),
+            day__gte=_outer_plus(-BASELINE_DAYS),
+            day__lte=OuterRef("performed_on"),
         )
     )
 
@@ -484,7 +500,7 @@ def timeliness(operations, unsigned_count: int) -> Spread:
     first_signed = Subquery(
         Signature.objects.filter(operation=OuterRef("pk")).order_by("signed_at").values("signed_at")[:1]
     )
-    days = ExpressionWrapper(TruncDate(first_signed) - F("performed_on"), output_field=DurationField())
+    days = ExpressionWrapper(LocalDate(first_signed) - F("performed_on"), output_field=DurationField())
     rows = operations.annotate(days=days).values("days").annotate(n=Count("pk"))
     histogram: dict[int, int] = {}
     for row in rows:
@@ -492,6 +508,81 @@ def timeliness(operations, unsigned_count: int) -> Spread:
             value = max(0, _days(row["days"]))
             histogram[value] = histogram.get(value, 0) + row["n"]
     return _spread(histogram, pending=unsigned_count)
+
+
+# --- PROM effectiveness (E1) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeanChange:
+    """E1 for one instrument at one timepoint: mean sign-normalised improvement with its t interval."""
+
+    instrument: str
+    timepoint: str
+    pairs: int
+    interval: intervals.Interval | None  # None below two pairs
+    direction: str
+    method: str = "mean_change_t_complete_case"
+
+
+def _baseline_value() -> Subquery:
+    """The latest baseline score of the same instrument dated 0-90 days before surgery (2.1)."""
+    return Subquery(
+        QuestionnaireResponse.objects.alias(day=LocalDate("completed_at"))
+        .filter(
+            follow_up__operation=OuterRef("follow_up__operation"),
+            follow_up__is_baseline=True,
+            instrument=OuterRef("instrument"),
+            value__isnull=False,
+            day__gte=AddDays(OuterRef("follow_up__operation__performed_on"), -BASELINE_DAYS),
+            day__lte=OuterRef("follow_up__operation__performed_on"),
+        )
+        .order_by("-completed_at")
+        .values("value")[:1]
+    )
+
+
+def mean_changes(operations, today: date) -> list[MeanChange]:
+    """E1 per instrument and timepoint in one GROUP BY query: AVG and STDDEV_SAMP of the pairs.
+
+    A pair is a completed follow-up score whose window has closed (0.3) and the latest baseline of
+    the same instrument within 90 days before surgery; follow-ups without one are left out
+    (complete case, 2.2). The follow-up's timepoint comes from its protocol, whose default windows
+    are those of 2.1 (3 months = day 60-120, 12 = months 10-14, 24 = months 21-27). Improvement is
+    follow-up - baseline, negated for instruments where higher is worse (0.8).
+    """
+    pairs = (
+        QuestionnaireResponse.objects.filter(
+            follow_up__operation__in=operations.values("pk"),
+            follow_up__is_baseline=False,
+            follow_up__window_closes_on__lt=today,
+            value__isnull=False,
+        )
+        .annotate(timepoint=F("follow_up__timepoint"), change=F("value") - _baseline_value())
+        .values("instrument", "timepoint", "change")
+        .order_by()
+    )
+    sql, sql_params = pairs.query.sql_with_params()
+    # Aggregated over the ORM's own query as a derived table, so the correlated baseline lookup runs
+    # once per follow-up score instead of once per aggregate (three times as slow through .annotate).
+    summary = (
+        "SELECT instrument, timepoint, COUNT(change), AVG(change), STDDEV_SAMP(change) "  # noqa: S608
+        f"FROM ({sql}) AS pairs WHERE change IS NOT NULL GROUP BY instrument, timepoint"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(summary, sql_params)
+        keys = ("instrument", "timepoint", "pairs", "mean", "sd")
+        changes = [_mean_change(dict(zip(keys, row, strict=True))) for row in cursor.fetchall()]
+    return sorted(changes, key=lambda m: (m.instrument, metrics.timepoint_sort_key(m.timepoint)))
+
+
+def _mean_change(row: Mapping) -> MeanChange:
+    direction = spinescores.get(row["instrument"]).INSTRUMENT.direction
+    sign = 1.0 if direction == HIGHER_IS_BETTER else -1.0
+    interval = None
+    if row["pairs"] >= 2 and row["sd"] is not None:
+        interval = intervals.mean_interval_from_summary(sign * row["mean"], row["sd"], row["pairs"])
+    return MeanChange(row["instrument"], row["timepoint"], row["pairs"], interval, direction)
 
 
 # --- follow-up (Q1) and volume (Q5) -------------------------------------------------------------

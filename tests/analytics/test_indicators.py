@@ -12,7 +12,7 @@ Today is 2026-12-01 and the period is 2026. The cast, all signed lumbar fusions 
 Expected counts are written out by hand below, never computed by the code under test.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -297,3 +297,57 @@ def test_comparison_hides_everyone_when_surgeons_do_not_differ_beyond_chance():
 def test_comparison_reliability_is_unknown_without_events():
     points = _compare([(0, 40), (0, 40)])
     assert {p.eligibility.reason for p in points} == {"reliability_unknown"}
+
+
+def _score(operation, timepoint, value, day):
+    from openspine.proms.models import QuestionnaireResponse
+
+    follow_up = FollowUp.objects.get(operation=operation, timepoint=timepoint)
+    FollowUp.objects.filter(pk=follow_up.pk).update(state=FollowUpState.COMPLETED)
+    QuestionnaireResponse.objects.create(
+        follow_up=follow_up,
+        instrument="odi",
+        instrument_version="2.1a",
+        language="en",
+        answers={},
+        value=value,
+        mode="self",
+        completed_at=timezone.make_aware(datetime.combine(day, time(10))),
+    )
+
+
+@pytest.mark.django_db
+def test_mean_odi_change_pairs_each_score_with_a_baseline_from_the_90_days_before_surgery(surgeon):
+    """E1: ODI 50 -> 20, 40 -> 30 and 30 -> 30 improve by 30, 10 and 0 (ODI: higher is worse).
+
+    A fourth patient's baseline is 100 days old (invalid, 2.1) and a fifth's 12-month window is
+    still open on 2026-12-01 (0.3): neither counts. Mean 13.33; t interval with 2 degrees of
+    freedom: 13.33 +/- 4.303 x 15.275 / sqrt(3) = -24.61 to 51.28.
+    """
+    cases = [(50, 20, 5), (40, 30, 1), (30, 30, 30), (60, 10, 100)]
+    for baseline, twelve_months, days_before in cases:
+        operation = signed_operation(surgeon, day=date(2025, 1, 10))
+        _score(operation, "baseline", baseline, date(2025, 1, 10) - timedelta(days=days_before))
+        _score(operation, "12m", twelve_months, date(2026, 1, 12))
+    recent = signed_operation(surgeon, day=date(2025, 12, 20))
+    _score(recent, "baseline", 50, date(2025, 12, 19))
+    _score(recent, "12m", 10, date(2026, 11, 30))  # answered early; the window closes in 2027
+    scope = indicators.Scope(indicators.Period.year(2025), TODAY)
+    operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
+    (change,) = indicators.mean_changes(operations, TODAY)
+    assert (change.instrument, change.timepoint, change.pairs) == ("odi", "12m", 3)
+    assert round(change.interval.estimate, 2) == 13.33
+    assert (round(change.interval.lower, 2), round(change.interval.upper, 2)) == (-24.61, 51.28)
+
+
+def test_mean_interval_from_summary_equals_the_interval_of_the_values():
+    """The database's AVG and STDDEV_SAMP give the same t interval as the values themselves."""
+    from openspine.analytics.methods import intervals
+
+    values = [30.0, 10.0, 0.0]
+    direct = intervals.mean_interval(values)
+    summary = intervals.mean_interval_from_summary(13.333333333333334, 15.275252316519467, 3)
+    assert (round(summary.lower, 9), round(summary.upper, 9)) == (
+        round(direct.lower, 9),
+        round(direct.upper, 9),
+    )
