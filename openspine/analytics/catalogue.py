@@ -27,6 +27,8 @@ MATURITY_RULE = "window_closed_and_signed"
 SMALL_NUMBER_RULE = "internal_unstable_below_20"
 COMPARISON_RULE = "n30_reliability070"
 SECTION_0 = "outcomes.md 0.1-0.4"
+# Mortality: counts with exact intervals, never ranked or compared (S7, 3.4).
+EXACT_NEVER_RANKED = "exact_interval_never_ranked"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,9 @@ class Indicator:
     computable: bool
     needs: object = ""  # what the data model lacks, when not computable
     caveat: object = ""  # unconfirmed parts of the definition, shown beside the figure
+    maturity: str = MATURITY_RULE  # when an operation enters the denominator (0.3)
+    small_numbers: str = SMALL_NUMBER_RULE  # how small cells are shown (8)
+    attribution: str = ATTRIBUTION_RULE  # who a figure belongs to (0.4)
 
     @property
     def unconfirmed(self) -> bool:
@@ -187,6 +192,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         compare_surgeons=False,
         evidence="R",
         computable=True,
+        small_numbers=EXACT_NEVER_RANKED,
     ),
     Indicator(
         id="S8",
@@ -202,6 +208,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         evidence="R",
         computable=True,
         caveat=_("Prolonged stay needs a reference period per procedure group; not computed yet"),
+        maturity="discharged_and_signed",
     ),
     Indicator(
         id="S9",
@@ -256,6 +263,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "Complete case only: read it beside the follow-up rate (Q1); the timepoint is the follow-up's "
             "protocol timepoint, whose default windows are those of outcomes.md 2.1"
         ),
+        maturity="follow_up_window_closed",
     ),
     Indicator(
         id="E2",
@@ -379,6 +387,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         compare_surgeons=False,
         evidence="V",
         computable=True,
+        maturity="follow_up_window_closed",
     ),
     Indicator(
         id="Q2",
@@ -393,6 +402,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         compare_surgeons=False,
         evidence="R",
         computable=True,
+        maturity="signed",
     ),
     Indicator(
         id="Q3",
@@ -422,6 +432,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         compare_surgeons=False,
         evidence="R",
         computable=True,
+        maturity="signed",
     ),
     Indicator(
         id="Q5",
@@ -440,6 +451,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "Per procedure group is not shown: an operation may hold procedures of several groups and "
             "the reference gives no rule for its group"
         ),
+        maturity="signed",
     ),
 )
 
