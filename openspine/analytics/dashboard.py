@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from openspine.accounts.roles import can
+from openspine.accounts.roles import ATTENDING_ROLES, can
 from openspine.analytics import catalogue, indicators
 from openspine.proms.instruments import instrument_name
 from openspine.proms.models import FollowUp
@@ -36,17 +37,23 @@ def sees_all(user) -> bool:
     return can(user, "quality.view_all")
 
 
-def build(user, scope: indicators.Scope) -> dict:
-    """Return the page's figures for ``user`` over ``scope`` (the department's signed operations)."""
+def build(user, scope: indicators.Scope, *, surgeon=None) -> dict:
+    """Return the page's figures for ``user`` over ``scope`` (the department's signed operations).
+
+    A surgeon's own figures stand beside the department's; a viewer who sees every surgeon may pick
+    one (``surgeon``) to see theirs the same way.
+    """
     computed_at = indicators.now()
     visible = Operation.objects.visible_to(user)
     operations = indicators.signed_operations(visible, scope)
     by_surgeon = indicators.count_by_surgeon(operations, scope.today)
     total = indicators.add_rows(by_surgeon)
-    own_row = next((r for r in by_surgeon if r["primary_surgeon"] == user.pk), {})
+    focus = surgeon if sees_all(user) else user
+    own_row = next((r for r in by_surgeon if focus and r["primary_surgeon"] == focus.pk), {})
     names = _surgeon_names(by_surgeon) if sees_all(user) else {}
     rows = [
-        _row(rule, total, own_row, by_surgeon, names, scope, computed_at, user) for rule in indicators.rules()
+        _row(rule, total, own_row if focus else None, by_surgeon, names, scope, computed_at, user)
+        for rule in indicators.rules()
     ]
     unsigned = visible.filter(
         performed_on__gte=scope.period.start, performed_on__lte=scope.period.end
@@ -57,7 +64,8 @@ def build(user, scope: indicators.Scope) -> dict:
     return {
         "rows": rows,
         "volume": total.get("volume", 0),
-        "own_volume": own_row.get("volume") if not sees_all(user) else None,
+        "own_volume": own_row.get("volume", 0) if focus else None,
+        "focus_label": (_("You") if focus == user else focus.display_name or focus.username) if focus else "",
         "volume_by_surgeon": [(names.get(r["primary_surgeon"], ""), r["volume"]) for r in by_surgeon]
         if sees_all(user)
         else [],
@@ -79,13 +87,23 @@ def build(user, scope: indicators.Scope) -> dict:
 def _row(rule, total, own_row, by_surgeon, names, scope, computed_at, user) -> Row:
     indicator = catalogue.get(rule.indicator)
     department = indicators.figure(rule, total, scope, computed_at)
-    own = indicators.figure(rule, own_row, scope, computed_at) if not sees_all(user) else None
+    own = indicators.figure(rule, own_row, scope, computed_at) if own_row is not None else None
     comparison = None
     if sees_all(user) and indicator.compare_surgeons:
         points = indicators.compare_surgeons(rule, by_surgeon, department, scope, computed_at)
         comparison = sorted(((names.get(p.surgeon_id, ""), p) for p in points), key=lambda pair: pair[0])
     return Row(
         indicator, catalogue.WINDOW_LABELS.get(rule.variant, rule.variant), department, own, comparison
+    )
+
+
+def surgeons_of(user):
+    """Return the attendings of the viewer's department, by name (the surgeon filter's choices)."""
+    return (
+        get_user_model()
+        .objects.filter(department_id=user.department_id, role__in=sorted(ATTENDING_ROLES), is_active=True)
+        .order_by("display_name", "username")
+        .only("pk", "display_name", "username")
     )
 
 

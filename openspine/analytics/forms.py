@@ -1,4 +1,4 @@
-"""The quality page's filters: the year of operation and, optionally, one disease area."""
+"""The quality page's filters: the year of operation, optionally one disease area and one surgeon."""
 
 from django import forms
 from django.utils import timezone
@@ -22,9 +22,19 @@ class QualityFilter(forms.Form):
         label=_("Disease area"), required=False, choices=[("", _("All disease areas")), *DiseaseArea.choices]
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, surgeons=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = year_choices()
+        if surgeons is not None:  # only for viewers who may see every surgeon
+            self.surgeons = {user.pk: user for user in surgeons}
+            self.fields["surgeon"] = forms.TypedChoiceField(
+                label=_("Surgeon"),
+                coerce=int,
+                required=False,
+                empty_value=None,
+                choices=[("", _("Whole department"))]
+                + [(pk, user.display_name or user.username) for pk, user in self.surgeons.items()],
+            )
         for field in self.fields.values():
             allowed = ", ".join(str(value) for value, _label in field.choices if value != "")
             # Name the allowed values; Django fills in the rejected one as %(value)s.
@@ -34,3 +44,7 @@ class QualityFilter(forms.Form):
 
     def clean_year(self):
         return self.cleaned_data["year"] or timezone.localdate().year
+
+    def clean_surgeon(self):
+        pk = self.cleaned_data.get("surgeon")
+        return self.surgeons.get(pk) if pk else None

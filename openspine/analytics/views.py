@@ -22,19 +22,26 @@ def check_quality_access(user) -> None:
 def quality_dashboard(request):
     """Show the catalogue's indicators for a year of operations; the read is audited."""
     check_quality_access(request.user)
-    form = QualityFilter(request.GET or None)
+    surgeons = dashboard.surgeons_of(request.user) if dashboard.sees_all(request.user) else None
+    form = QualityFilter(request.GET or None, surgeons=surgeons)
     if request.GET and not form.is_valid():
         return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
-    year = form.cleaned_data["year"] if form.is_bound else timezone.localdate().year
-    area = form.cleaned_data.get("disease_area", "") if form.is_bound else ""
+    chosen = form.cleaned_data if form.is_bound else {}
+    year = chosen.get("year") or timezone.localdate().year
+    area = chosen.get("disease_area", "")
     scope = indicators.Scope(indicators.Period.year(year), timezone.localdate(), disease_area=area)
-    context = dashboard.build(request.user, scope)
+    context = dashboard.build(request.user, scope, surgeon=chosen.get("surgeon"))
     # Aggregates only, but per surgeon: who looked at which cut is worth knowing (T-35).
     audit.record(
         request.user,
         "analytics.quality.viewed",
-        after={"year": year, "disease_area": area or "all", "scope": "all" if context["sees_all"] else "own"},
+        after={
+            "year": year,
+            "disease_area": area or "all",
+            "scope": "all" if context["sees_all"] else "own",
+            "surgeon": chosen["surgeon"].pk if chosen.get("surgeon") else None,
+        },
     )
     if not form.is_bound:
-        form = QualityFilter(initial={"year": year})
+        form = QualityFilter(initial={"year": year}, surgeons=surgeons)
     return render(request, "analytics/quality_dashboard.html", {**context, "form": form, "scope": scope})

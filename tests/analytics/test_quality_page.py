@@ -78,7 +78,12 @@ def test_surgeon_sees_own_column_and_no_other_surgeon(client_for, director, surg
 def test_opening_the_page_writes_a_read_audit_event_without_identifiers(client_for, director, surgeon):
     client_for(director).get(URL, {"year": 2026, "disease_area": "lumbar_degenerative"})
     event = AuditEvent.objects.get(action="analytics.quality.viewed", actor=director)
-    assert event.after == {"year": 2026, "disease_area": "lumbar_degenerative", "scope": "all"}
+    assert event.after == {
+        "year": 2026,
+        "disease_area": "lumbar_degenerative",
+        "scope": "all",
+        "surgeon": None,
+    }
     assert event.patient_id == "" and event.object_id == ""
 
 
@@ -143,3 +148,28 @@ def test_mortality_is_never_compared_across_surgeons(client_for, director, surge
     mortality_rows = [chunk for chunk in page.split("<tr id=")[1:] if chunk.startswith('"S7-')]
     assert len(mortality_rows) == 3
     assert all("Per surgeon (unadjusted)" not in row for row in mortality_rows)
+
+
+@pytest.mark.django_db
+def test_director_can_put_one_surgeon_beside_the_department(client_for, director, surgeon, on_today):
+    _cases(surgeon, 2, complicated=1)
+    _cases(director, 2)
+    page = client_for(director).get(URL, {"year": 2026, "surgeon": surgeon.pk}).content.decode()
+    assert f"The column {surgeon.display_name} shows that surgeon's own 2 operations" in page
+    assert "50.0%" in page and "1/2" in page  # that surgeon's S1 beside the department's 1/4
+    event = AuditEvent.objects.get(action="analytics.quality.viewed", actor=director)
+    assert event.after["surgeon"] == surgeon.pk
+
+
+@pytest.mark.django_db
+def test_surgeon_filter_refuses_someone_outside_the_department(client_for, director, outsider):
+    response = client_for(director).get(URL, {"surgeon": outsider.pk})
+    assert response.status_code == 400 and "surgeon" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_surgeon_cannot_pick_another_surgeon(client_for, director, surgeon, on_today):
+    """The filter does not exist for a surgeon: the parameter is ignored, their own column stays."""
+    _cases(director, 2, complicated=2)
+    page = client_for(surgeon).get(URL, {"year": 2026, "surgeon": director.pk}).content.decode()
+    assert "Your column shows your own 0 operations" in page
