@@ -59,7 +59,8 @@ def test_director_sees_department_figures_and_each_surgeon(client_for, director,
     assert "4 signed operations in the period." in page
     assert "25.0%" in page and "1/4" in page  # S1: one of four mature operations
     assert "Per surgeon (unadjusted)" in page and surgeon.display_name in page
-    assert "insufficient data for comparison" in page  # nobody has 30 operations
+    assert "insufficient data for comparison" in page and "(fewer than 30 operations)" in page
+    assert "unstable" in page  # every denominator is under 20 (outcomes.md 8.1)
 
 
 @pytest.mark.django_db
