@@ -48,14 +48,11 @@ class Indicator:
     evidence: str  # outcomes.md tags of the definition: V, M, R, NOT FOUND
     computable: bool
     needs: object = ""  # what the data model lacks, when not computable
-    caveat: object = ""  # unconfirmed parts of the definition, shown beside the figure
+    caveat: object = ""  # limits of the definition or of the data, shown beside the figure
+    unconfirmed: bool = False  # the reference tags the definition [M] or NOT FOUND
     maturity: str = MATURITY_RULE  # when an operation enters the denominator (0.3)
     small_numbers: str = SMALL_NUMBER_RULE  # how small cells are shown (8)
     attribution: str = ATTRIBUTION_RULE  # who a figure belongs to (0.4)
-
-    @property
-    def unconfirmed(self) -> bool:
-        return bool(self.caveat)
 
 
 DENOMINATOR = _("Signed index operations in the period whose window has closed")
@@ -117,6 +114,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "NHSN category (FUSN / LAM) of each operation"
         ),
         caveat=_("NHSN surveillance periods not re-read in the reference"),
+        unconfirmed=True,
     ),
     Indicator(
         id="S4",
@@ -137,6 +135,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "Planned staged procedures are not flagged in the record yet: a revision of the index "
             "operation or an operation treating one of its complications counts as unplanned"
         ),
+        unconfirmed=True,
     ),
     Indicator(
         id="S5",
@@ -157,6 +156,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             "The official formula was not found; the window is the reference's configurable default "
             "(same admission or 31 days)"
         ),
+        unconfirmed=True,
     ),
     Indicator(
         id="S6",
