@@ -279,8 +279,11 @@ CATALOGUE: tuple[Indicator, ...] = (
         risk_adjusted=True,
         compare_surgeons=True,
         evidence="M",
-        computable=False,
-        needs=_("baseline-follow-up pairing in the database (methods exist; not wired to the page yet)"),
+        computable=True,
+        caveat=_(
+            "Counted for instruments whose first MCID set is a plain points rule; percentage and "
+            "baseline-dependent rules are not counted yet"
+        ),
     ),
     Indicator(
         id="E3",
@@ -341,8 +344,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         risk_adjusted=True,
         compare_surgeons=True,
         evidence="R",
-        computable=False,
-        needs=_("baseline-follow-up pairing in the database"),
+        computable=True,
+        caveat=_("Worse by at least the set's deterioration threshold, or by its MCID when it has none [R]"),
     ),
     Indicator(
         id="E7",

@@ -79,6 +79,7 @@ def build(user, scope: indicators.Scope, *, surgeon=None) -> dict:
         "timeliness": indicators.timeliness(operations, unsigned_count=unsigned.count()),
         "follow_up": indicators.follow_up_rates(follow_ups, scope.today),
         "not_computed": [i for i in catalogue.CATALOGUE if not i.computable],
+        "prom_notes": [catalogue.get(code) for code in ("E1", "E2", "E6")],
         "computed_at": computed_at,
         "sees_all": sees_all(user),
     }

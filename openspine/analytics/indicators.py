@@ -49,6 +49,7 @@ from openspine.proms.choices import CancelReason, FollowUpState
 from openspine.proms.models import FollowUp, QuestionnaireResponse
 from openspine.surgery.choices import ClavienDindo, OperationStatus
 from openspine.surgery.models import Complication, Operation, Signature
+from spinescores import change
 from spinescores.base import HIGHER_IS_BETTER
 
 SOFTWARE_VERSION = "openspine 0.1.0"
@@ -514,14 +515,69 @@ def timeliness(operations, unsigned_count: int) -> Spread:
 
 
 @dataclass(frozen=True)
+class PointsRule:
+    """A responder rule that is a plain points threshold on the improvement, from spinescores.change.
+
+    Only such rules are counted in SQL (E2, E6); a set with percentage, state-level or
+    baseline-range criteria is left to :func:`openspine.analytics.methods.responders.responder_rate`.
+    """
+
+    kind: str  # "mcid" (E2) or "deterioration" (E6)
+    threshold_set: str
+    points: float
+    unvalidated: bool
+
+
+def points_rule(code: str, kind: str) -> PointsRule | None:
+    """Return the points rule ``responder_rate`` would apply for ``code`` and ``kind``, or None.
+
+    The same choice as :mod:`openspine.analytics.methods.responders`: the first threshold set of
+    the instrument with an MCID; E6 uses its deterioration threshold, or its MCID when it has none
+    (worse by at least the MCID, outcomes.md E6 [R]). Only the whole-score domain is counted.
+    """
+    try:
+        sets = change.thresholds(code)
+    except change.UnknownInstrumentError:
+        return None
+    usable = [t for t in sets if any(c.kind in ("mcid", kind) for cs in t.domains.values() for c in cs)]
+    if not usable or None not in usable[0].domains:
+        return None
+    criteria = usable[0].domains[None]
+    chosen = [c for c in criteria if c.kind == kind] or (
+        [c for c in criteria if c.kind == "mcid"] if kind == "deterioration" else []
+    )
+    if not chosen or any(c.points is None or c.percent is not None or c.level is not None for c in chosen):
+        return None
+    if any(c.baseline_range is not None for c in chosen):
+        return None
+    return PointsRule(kind, usable[0].id, min(c.points for c in chosen), any(c.unvalidated for c in chosen))
+
+
+@dataclass(frozen=True)
+class Responders:
+    """E2 or E6 for one instrument at one timepoint: the share reaching the rule, Wilson interval."""
+
+    rule: PointsRule
+    numerator: int
+    denominator: int
+    interval: intervals.Interval | None
+
+
+@dataclass(frozen=True)
 class MeanChange:
-    """E1 for one instrument at one timepoint: mean sign-normalised improvement with its t interval."""
+    """E1 for one instrument at one timepoint: mean sign-normalised improvement with its t interval.
+
+    ``responders`` (E2, MCID) and ``deteriorated`` (E6) come from the same pairs when the
+    instrument's threshold is a plain points rule (see :func:`points_rule`), else None.
+    """
 
     instrument: str
     timepoint: str
     pairs: int
     interval: intervals.Interval | None  # None below two pairs
     direction: str
+    responders: Responders | None = None
+    deteriorated: Responders | None = None
     method: str = "mean_change_t_complete_case"
 
 
@@ -565,24 +621,75 @@ def mean_changes(operations, today: date) -> list[MeanChange]:
     sql, sql_params = pairs.query.sql_with_params()
     # Aggregated over the ORM's own query as a derived table, so the correlated baseline lookup runs
     # once per follow-up score instead of once per aggregate (three times as slow through .annotate).
+    reached_sql, reached_params = _reached_sums()
     summary = (
-        "SELECT instrument, timepoint, COUNT(change), AVG(change), STDDEV_SAMP(change) "  # noqa: S608
-        f"FROM ({sql}) AS pairs WHERE change IS NOT NULL GROUP BY instrument, timepoint"
+        "SELECT instrument, timepoint, COUNT(change), AVG(change), STDDEV_SAMP(change), "  # noqa: S608
+        f"{reached_sql} FROM ({sql}) AS pairs WHERE change IS NOT NULL GROUP BY instrument, timepoint"
     )
     with connection.cursor() as cursor:
-        cursor.execute(summary, sql_params)
-        keys = ("instrument", "timepoint", "pairs", "mean", "sd")
+        cursor.execute(summary, [*reached_params, *sql_params])
+        keys = ("instrument", "timepoint", "pairs", "mean", "sd", "mcid", "deterioration")
         changes = [_mean_change(dict(zip(keys, row, strict=True))) for row in cursor.fetchall()]
     return sorted(changes, key=lambda m: (m.instrument, metrics.timepoint_sort_key(m.timepoint)))
 
 
+def _sign(code: str) -> float:
+    return 1.0 if spinescores.get(code).INSTRUMENT.direction == HIGHER_IS_BETTER else -1.0
+
+
+def _instruments_with_points_rules() -> list[tuple[str, float, PointsRule | None, PointsRule | None]]:
+    codes = [instrument.code for instrument in spinescores.catalog() if instrument.direction]
+    found = [
+        (code, _sign(code), points_rule(code, "mcid"), points_rule(code, "deterioration")) for code in codes
+    ]
+    return [row for row in found if row[2] or row[3]]
+
+
+def _reached_sums() -> tuple[str, list]:
+    """SQL summing, per group, the pairs that reach each instrument's MCID and its deterioration rule.
+
+    Improvement = sign x change; responders reach improvement >= points, deterioration
+    -improvement >= points, both with spinescores' tolerance of 1e-9 (responders use >=, 2.1).
+    """
+    instruments = _instruments_with_points_rules()
+    mcid, worse, params = [], [], []
+    for code, sign, mcid_rule, _worse in instruments:
+        if mcid_rule:
+            mcid.append("WHEN instrument = %s AND %s * change >= %s THEN 1")
+            params.extend([code, sign, mcid_rule.points - 1e-9])
+    for code, sign, _mcid, worse_rule in instruments:
+        if worse_rule:
+            worse.append("WHEN instrument = %s AND %s * change <= %s THEN 1")
+            params.extend([code, sign, -(worse_rule.points - 1e-9)])
+    return f"{_sum_of(mcid)}, {_sum_of(worse)}", params
+
+
+def _sum_of(whens: list[str]) -> str:
+    return f"SUM(CASE {' '.join(whens)} ELSE 0 END)" if whens else "0"
+
+
 def _mean_change(row: Mapping) -> MeanChange:
-    direction = spinescores.get(row["instrument"]).INSTRUMENT.direction
-    sign = 1.0 if direction == HIGHER_IS_BETTER else -1.0
+    code, pairs = row["instrument"], row["pairs"]
+    sign = _sign(code)
     interval = None
-    if row["pairs"] >= 2 and row["sd"] is not None:
-        interval = intervals.mean_interval_from_summary(sign * row["mean"], row["sd"], row["pairs"])
-    return MeanChange(row["instrument"], row["timepoint"], row["pairs"], interval, direction)
+    if pairs >= 2 and row["sd"] is not None:
+        interval = intervals.mean_interval_from_summary(sign * row["mean"], row["sd"], pairs)
+    return MeanChange(
+        code,
+        row["timepoint"],
+        pairs,
+        interval,
+        spinescores.get(code).INSTRUMENT.direction,
+        _responders(points_rule(code, "mcid"), row["mcid"], pairs),
+        _responders(points_rule(code, "deterioration"), row["deterioration"], pairs),
+    )
+
+
+def _responders(rule: PointsRule | None, reached, pairs: int) -> Responders | None:
+    if rule is None:
+        return None
+    reached = int(reached or 0)
+    return Responders(rule, reached, pairs, intervals.wilson(reached, pairs) if pairs else None)
 
 
 # --- follow-up (Q1) and volume (Q5) -------------------------------------------------------------

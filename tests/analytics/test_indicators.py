@@ -351,3 +351,35 @@ def test_mean_interval_from_summary_equals_the_interval_of_the_values():
         round(direct.lower, 9),
         round(direct.upper, 9),
     )
+
+
+@pytest.mark.django_db
+def test_mcid_responders_and_deterioration_match_the_methods_on_the_same_pairs(surgeon):
+    """E2/E6 counted in SQL equal responder_rate over the pairs (ODI MCID 12.8, Copay 2008, proms.md).
+
+    Improvements 30, 10, 0, 12.8 (exactly at the threshold: a responder, 2.1 uses >=) and -20:
+    2 of 5 reach the MCID; 1 of 5 is worse by at least the MCID (E6).
+    """
+    from openspine.analytics.methods import responders
+
+    pairs = [(50, 20), (40, 30), (30, 30), (50, 37.2), (20, 40)]
+    for baseline, twelve_months in pairs:
+        operation = signed_operation(surgeon, day=date(2025, 1, 10))
+        _score(operation, "baseline", baseline, date(2025, 1, 9))
+        _score(operation, "12m", twelve_months, date(2026, 1, 12))
+    scope = indicators.Scope(indicators.Period.year(2025), TODAY)
+    operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
+    (change,) = indicators.mean_changes(operations, TODAY)
+    assert (change.responders.numerator, change.responders.denominator) == (2, 5)
+    assert (change.deteriorated.numerator, change.deteriorated.denominator) == (1, 5)
+    assert change.responders.rule.threshold_set == "copay2008" and change.responders.rule.points == 12.8
+    expected = responders.responder_rate(pairs, "odi")
+    worse = responders.responder_rate(pairs, "odi", kind="deterioration")
+    assert (expected.numerator, expected.denominator, expected.threshold_set) == (2, 5, "copay2008")
+    assert (worse.numerator, worse.denominator) == (1, 5)
+
+
+def test_points_rule_is_none_where_the_reference_has_no_plain_points_threshold():
+    """EQ VAS has no MCID set in spinescores.change; it is never guessed (proms.md 0.6)."""
+    assert indicators.points_rule("eq_vas", "mcid") is None
+    assert indicators.points_rule("odi", "mcid").points == 12.8

@@ -5,8 +5,8 @@ from openspine.analytics import catalogue, indicators
 REFERENCE_IDS = (
     [f"S{n}" for n in range(1, 11)] + [f"E{n}" for n in range(1, 8)] + ["D1"] + [f"Q{n}" for n in range(1, 6)]
 )
-# Computed outside the binary rules: S8 length of stay, E1 mean change, Q1 follow-up, Q4, Q5.
-COMPUTED_APART = {"S8", "E1", "Q1", "Q4", "Q5"}
+# Computed outside the binary rules: S8 length of stay, E1/E2/E6 from PROM pairs, Q1 follow-up, Q4, Q5.
+COMPUTED_APART = {"S8", "E1", "E2", "E6", "Q1", "Q4", "Q5"}
 
 
 def test_catalogue_lists_every_indicator_of_the_reference_once_in_its_order():
