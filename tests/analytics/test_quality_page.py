@@ -174,3 +174,18 @@ def test_surgeon_cannot_pick_another_surgeon(client_for, director, surgeon, on_t
     _cases(director, 2, complicated=2)
     page = client_for(surgeon).get(URL, {"year": 2026, "surgeon": director.pk}).content.decode()
     assert "Your column shows your own 0 operations" in page
+
+
+@pytest.mark.django_db
+def test_unconfirmed_prom_thresholds_are_flagged_on_the_page(client_for, director, surgeon):
+    """Copay 2008's ODI MCID is tagged [M] in proms.md: the page says the threshold is not confirmed."""
+    from tests.analytics.test_indicators import _score
+
+    with time_machine.travel(at(date(2026, 12, 1), 10), tick=False):
+        for baseline, follow in ((50, 20), (40, 38)):
+            operation = signed_operation(surgeon, day=date(2025, 1, 10))
+            _score(operation, "baseline", baseline, date(2025, 1, 9))
+            _score(operation, "12m", follow, date(2026, 1, 12))
+        page = client_for(director).get(URL, {"year": 2025}).content.decode()
+    assert "50.0%" in page and "1/2" in page  # one of two improved by at least 12.8 ODI points
+    assert "copay2008" in page and "threshold not confirmed" in page
