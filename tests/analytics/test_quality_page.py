@@ -189,3 +189,12 @@ def test_unconfirmed_prom_thresholds_are_flagged_on_the_page(client_for, directo
         page = client_for(director).get(URL, {"year": 2025}).content.decode()
     assert "50.0%" in page and "1/2" in page  # one of two improved by at least 12.8 ODI points
     assert "copay2008" in page and "threshold not confirmed" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "shown"), [("director", True), ("auditor", True), ("surgeon", True), ("resident", False)]
+)
+def test_navigation_links_the_page_for_those_who_may_open_it(client_for, request, role, shown):
+    page = client_for(request.getfixturevalue(role)).get("/").content.decode()
+    assert (f'href="{URL}"' in page) is shown
