@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from openspine.accounts.roles import ATTENDING_ROLES, can
-from openspine.analytics import catalogue, indicators
+from openspine.analytics import catalogue, effectiveness, indicators, spreads
 from openspine.proms.instruments import instrument_name
 from openspine.proms.models import FollowUp
 from openspine.surgery.choices import OperationStatus
@@ -73,11 +73,11 @@ def build(user, scope: indicators.Scope, *, surgeon=None) -> dict:
         "grades": indicators.grade_distribution(operations, scope.today),
         "mean_changes": [
             (instrument_name(m.instrument, translation.get_language() or ""), m)
-            for m in indicators.mean_changes(operations, scope.today)
+            for m in effectiveness.mean_changes(operations, scope.today)
         ],
-        "length_of_stay": indicators.length_of_stay(operations),
-        "timeliness": indicators.timeliness(operations, unsigned_count=unsigned.count()),
-        "follow_up": indicators.follow_up_rates(follow_ups, scope.today),
+        "length_of_stay": spreads.length_of_stay(operations),
+        "timeliness": spreads.timeliness(operations, unsigned_count=unsigned.count()),
+        "follow_up": effectiveness.follow_up_rates(follow_ups, scope.today),
         "not_computed": [i for i in catalogue.CATALOGUE if not i.computable],
         "prom_notes": [catalogue.get(code) for code in ("E1", "E2", "E6")],
         "computed_at": computed_at,

@@ -2,9 +2,10 @@
 
 Every rate is counted in SQL over the signed operations of a period (one row per primary surgeon,
 so the department is the sum of its surgeons' rows); only the counts come back to Python, where
-:mod:`openspine.analytics.methods` adds intervals, reliability and funnel limits. Medians are taken
-from a histogram the database counts (one row per distinct number of days). The number of queries
-does not grow with the number of operations.
+:mod:`openspine.analytics.methods` adds intervals, reliability and funnel limits. The number of
+queries does not grow with the number of operations. Medians (S8, Q4) are in
+:mod:`openspine.analytics.spreads`; PROM effectiveness and the follow-up rate (E1, E2, E6, Q1) in
+:mod:`openspine.analytics.effectiveness`.
 
 Rules applied exactly as outcomes.md section 0 states them:
 
@@ -20,37 +21,27 @@ Rules applied exactly as outcomes.md section 0 states them:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import connection
 from django.db.models import (
     Count,
-    DateField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
-    Func,
     OuterRef,
     Q,
-    Subquery,
 )
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-import spinescores
 from openspine.analytics import catalogue
+from openspine.analytics.expressions import AddDays, LocalDate
 from openspine.analytics.methods import funnel, intervals, overdispersion, shrinkage, suppression
 from openspine.analytics.methods._base import Params, params
 from openspine.patients.choices import DischargeDestination
-from openspine.proms import metrics, worklist
-from openspine.proms.choices import CancelReason, FollowUpState
-from openspine.proms.models import FollowUp, QuestionnaireResponse
+from openspine.proms.choices import FollowUpState
+from openspine.proms.models import FollowUp
 from openspine.surgery.choices import ClavienDindo, OperationStatus
-from openspine.surgery.models import Complication, Operation, Signature
-from spinescores import change
-from spinescores.base import HIGHER_IS_BETTER
+from openspine.surgery.models import Complication, Operation
 
 SOFTWARE_VERSION = "openspine 0.1.0"
 MAJOR_GRADES = (ClavienDindo.IIIA, ClavienDindo.IIIB, ClavienDindo.IVA, ClavienDindo.IVB, ClavienDindo.V)
@@ -123,42 +114,6 @@ def signed_operations(queryset, scope: Scope):
 
 
 # --- the conditions, as SQL expressions over one operation --------------------------------------
-
-
-class AddDays(Func):
-    """``date + days`` in the database's own date arithmetic.
-
-    Django's generic ``date + timedelta`` runs through a Python function on SQLite, once per row
-    and correlated subquery: about a million calls for a year of operations. SQLite's ``date(d,
-    '+30 days')`` and PostgreSQL's ``date + integer`` are native and give the same dates.
-    """
-
-    output_field = DateField()
-
-    def __init__(self, expression, days: int):
-        super().__init__(expression)
-        self.days = int(days)
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, sql_params = compiler.compile(self.source_expressions[0])
-        return f"({sql} + %s::integer)", [*sql_params, self.days]
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, sql_params = compiler.compile(self.source_expressions[0])
-        return f"date({sql}, %s)", [*sql_params, f"{self.days:+d} days"]
-
-
-class LocalDate(TruncDate):
-    """The hospital-local date of a date-time, natively on SQLite too.
-
-    Django casts through a Python function on SQLite (tens of thousands of calls per page);
-    SQLite's ``date(x, 'localtime')`` does the same natively, because Django sets the process time
-    zone (``TZ``) to ``TIME_ZONE``. Other databases keep Django's own cast.
-    """
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, sql_params = compiler.compile(self.lhs)
-        return f"date({sql}, 'localtime')", sql_params
 
 
 def _outer_plus(days: int):
@@ -428,301 +383,6 @@ def grade_distribution(operations, today: date, days: int = 90) -> list[tuple[st
         .annotate(n=Count("pk"))
     )
     return [(grade, counted.get(grade, 0)) for grade in ClavienDindo.values]
-
-
-# --- medians from histograms --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Spread:
-    """Median and quartiles of a count of days, with the number of operations behind them."""
-
-    n: int
-    median: float | None
-    q1: float | None
-    q3: float | None
-    excluded: int = 0  # e.g. deaths in hospital, reported beside the length of stay
-    pending: int = 0  # operations not yet measurable (still in hospital / not yet signed)
-    method: str = "quantile_type7_from_histogram"
-    extra: dict = field(default_factory=dict)
-
-
-def quantile(histogram: Mapping[int, int], q: float) -> float | None:
-    """Return the q-quantile of the values a histogram {value: count} describes (linear, type 7)."""
-    n = sum(histogram.values())
-    if not n:
-        return None
-    position = q * (n - 1)
-    low, frac = int(position), position - int(position)
-    return _value_at(histogram, low) + frac * (
-        _value_at(histogram, min(low + 1, n - 1)) - _value_at(histogram, low)
-    )
-
-
-def _value_at(histogram: Mapping[int, int], index: int) -> int:
-    seen = 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if index < seen:
-            return value
-    raise IndexError(index)
-
-
-def _days(value) -> int:
-    return value.days if isinstance(value, timedelta) else int(value)
-
-
-def _spread(histogram: dict[int, int], **extra) -> Spread:
-    return Spread(
-        sum(histogram.values()),
-        quantile(histogram, 0.5),
-        quantile(histogram, 0.25),
-        quantile(histogram, 0.75),
-        **extra,
-    )
-
-
-def length_of_stay(operations) -> Spread:
-    """S8: days from operation to discharge, deaths in hospital excluded and counted (two queries)."""
-    discharged = operations.filter(DISCHARGED)
-    stay = ExpressionWrapper(F("admission__discharged_on") - F("performed_on"), output_field=DurationField())
-    rows = discharged.exclude(DIED_IN_HOSPITAL).annotate(days=stay).values("days").annotate(n=Count("pk"))
-    histogram: dict[int, int] = {}
-    for row in rows:
-        histogram[_days(row["days"])] = histogram.get(_days(row["days"]), 0) + row["n"]
-    tally = operations.aggregate(
-        died=Count("pk", filter=DISCHARGED & DIED_IN_HOSPITAL), open=Count("pk", filter=~DISCHARGED)
-    )
-    return _spread(histogram, excluded=tally["died"], pending=tally["open"])
-
-
-def timeliness(operations, unsigned_count: int) -> Spread:
-    """Q4: days from surgery to the first signature of the record, from a histogram (one query)."""
-    first_signed = Subquery(
-        Signature.objects.filter(operation=OuterRef("pk")).order_by("signed_at").values("signed_at")[:1]
-    )
-    days = ExpressionWrapper(LocalDate(first_signed) - F("performed_on"), output_field=DurationField())
-    rows = operations.annotate(days=days).values("days").annotate(n=Count("pk"))
-    histogram: dict[int, int] = {}
-    for row in rows:
-        if row["days"] is not None:
-            value = max(0, _days(row["days"]))
-            histogram[value] = histogram.get(value, 0) + row["n"]
-    return _spread(histogram, pending=unsigned_count)
-
-
-# --- PROM effectiveness (E1) --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PointsRule:
-    """A responder rule that is a plain points threshold on the improvement, from spinescores.change.
-
-    Only such rules are counted in SQL (E2, E6); a set with percentage, state-level or
-    baseline-range criteria is left to :func:`openspine.analytics.methods.responders.responder_rate`.
-    """
-
-    kind: str  # "mcid" (E2) or "deterioration" (E6)
-    threshold_set: str
-    points: float
-    unvalidated: bool
-
-
-def points_rule(code: str, kind: str) -> PointsRule | None:
-    """Return the points rule ``responder_rate`` would apply for ``code`` and ``kind``, or None.
-
-    The same choice as :mod:`openspine.analytics.methods.responders`: the first threshold set of
-    the instrument with an MCID; E6 uses its deterioration threshold, or its MCID when it has none
-    (worse by at least the MCID, outcomes.md E6 [R]). Only the whole-score domain is counted.
-    """
-    try:
-        sets = change.thresholds(code)
-    except change.UnknownInstrumentError:
-        return None
-    usable = [t for t in sets if any(c.kind in ("mcid", kind) for cs in t.domains.values() for c in cs)]
-    if not usable or None not in usable[0].domains:
-        return None
-    criteria = usable[0].domains[None]
-    chosen = [c for c in criteria if c.kind == kind] or (
-        [c for c in criteria if c.kind == "mcid"] if kind == "deterioration" else []
-    )
-    if not chosen or any(c.points is None or c.percent is not None or c.level is not None for c in chosen):
-        return None
-    if any(c.baseline_range is not None for c in chosen):
-        return None
-    return PointsRule(kind, usable[0].id, min(c.points for c in chosen), any(c.unvalidated for c in chosen))
-
-
-@dataclass(frozen=True)
-class Responders:
-    """E2 or E6 for one instrument at one timepoint: the share reaching the rule, Wilson interval."""
-
-    rule: PointsRule
-    numerator: int
-    denominator: int
-    interval: intervals.Interval | None
-
-
-@dataclass(frozen=True)
-class MeanChange:
-    """E1 for one instrument at one timepoint: mean sign-normalised improvement with its t interval.
-
-    ``responders`` (E2, MCID) and ``deteriorated`` (E6) come from the same pairs when the
-    instrument's threshold is a plain points rule (see :func:`points_rule`), else None.
-    """
-
-    instrument: str
-    timepoint: str
-    pairs: int
-    interval: intervals.Interval | None  # None below two pairs
-    direction: str
-    responders: Responders | None = None
-    deteriorated: Responders | None = None
-    method: str = "mean_change_t_complete_case"
-
-
-def _baseline_value() -> Subquery:
-    """The latest baseline score of the same instrument dated 0-90 days before surgery (2.1)."""
-    return Subquery(
-        QuestionnaireResponse.objects.alias(day=LocalDate("completed_at"))
-        .filter(
-            follow_up__operation=OuterRef("follow_up__operation"),
-            follow_up__is_baseline=True,
-            instrument=OuterRef("instrument"),
-            value__isnull=False,
-            day__gte=AddDays(OuterRef("follow_up__operation__performed_on"), -BASELINE_DAYS),
-            day__lte=OuterRef("follow_up__operation__performed_on"),
-        )
-        .order_by("-completed_at")
-        .values("value")[:1]
-    )
-
-
-def mean_changes(operations, today: date) -> list[MeanChange]:
-    """E1 per instrument and timepoint in one GROUP BY query: AVG and STDDEV_SAMP of the pairs.
-
-    A pair is a completed follow-up score whose window has closed (0.3) and the latest baseline of
-    the same instrument within 90 days before surgery; follow-ups without one are left out
-    (complete case, 2.2). The follow-up's timepoint comes from its protocol, whose default windows
-    are those of 2.1 (3 months = day 60-120, 12 = months 10-14, 24 = months 21-27). Improvement is
-    follow-up - baseline, negated for instruments where higher is worse (0.8).
-    """
-    pairs = (
-        QuestionnaireResponse.objects.filter(
-            follow_up__operation__in=operations.values("pk"),
-            follow_up__is_baseline=False,
-            follow_up__window_closes_on__lt=today,
-            value__isnull=False,
-        )
-        .annotate(timepoint=F("follow_up__timepoint"), change=F("value") - _baseline_value())
-        .values("instrument", "timepoint", "change")
-        .order_by()
-    )
-    sql, sql_params = pairs.query.sql_with_params()
-    # Aggregated over the ORM's own query as a derived table, so the correlated baseline lookup runs
-    # once per follow-up score instead of once per aggregate (three times as slow through .annotate).
-    reached_sql, reached_params = _reached_sums()
-    summary = (
-        "SELECT instrument, timepoint, COUNT(change), AVG(change), STDDEV_SAMP(change), "  # noqa: S608
-        f"{reached_sql} FROM ({sql}) AS pairs WHERE change IS NOT NULL GROUP BY instrument, timepoint"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(summary, [*reached_params, *sql_params])
-        keys = ("instrument", "timepoint", "pairs", "mean", "sd", "mcid", "deterioration")
-        changes = [_mean_change(dict(zip(keys, row, strict=True))) for row in cursor.fetchall()]
-    return sorted(changes, key=lambda m: (m.instrument, metrics.timepoint_sort_key(m.timepoint)))
-
-
-def _sign(code: str) -> float:
-    return 1.0 if spinescores.get(code).INSTRUMENT.direction == HIGHER_IS_BETTER else -1.0
-
-
-def _instruments_with_points_rules() -> list[tuple[str, float, PointsRule | None, PointsRule | None]]:
-    codes = [instrument.code for instrument in spinescores.catalog() if instrument.direction]
-    found = [
-        (code, _sign(code), points_rule(code, "mcid"), points_rule(code, "deterioration")) for code in codes
-    ]
-    return [row for row in found if row[2] or row[3]]
-
-
-def _reached_sums() -> tuple[str, list]:
-    """SQL summing, per group, the pairs that reach each instrument's MCID and its deterioration rule.
-
-    Improvement = sign x change; responders reach improvement >= points, deterioration
-    -improvement >= points, both with spinescores' tolerance of 1e-9 (responders use >=, 2.1).
-    """
-    instruments = _instruments_with_points_rules()
-    mcid, worse, params = [], [], []
-    for code, sign, mcid_rule, _worse in instruments:
-        if mcid_rule:
-            mcid.append("WHEN instrument = %s AND %s * change >= %s THEN 1")
-            params.extend([code, sign, mcid_rule.points - 1e-9])
-    for code, sign, _mcid, worse_rule in instruments:
-        if worse_rule:
-            worse.append("WHEN instrument = %s AND %s * change <= %s THEN 1")
-            params.extend([code, sign, -(worse_rule.points - 1e-9)])
-    return f"{_sum_of(mcid)}, {_sum_of(worse)}", params
-
-
-def _sum_of(whens: list[str]) -> str:
-    return f"SUM(CASE {' '.join(whens)} ELSE 0 END)" if whens else "0"
-
-
-def _mean_change(row: Mapping) -> MeanChange:
-    code, pairs = row["instrument"], row["pairs"]
-    sign = _sign(code)
-    interval = None
-    if pairs >= 2 and row["sd"] is not None:
-        interval = intervals.mean_interval_from_summary(sign * row["mean"], row["sd"], pairs)
-    return MeanChange(
-        code,
-        row["timepoint"],
-        pairs,
-        interval,
-        spinescores.get(code).INSTRUMENT.direction,
-        _responders(points_rule(code, "mcid"), row["mcid"], pairs),
-        _responders(points_rule(code, "deterioration"), row["deterioration"], pairs),
-    )
-
-
-def _responders(rule: PointsRule | None, reached, pairs: int) -> Responders | None:
-    if rule is None:
-        return None
-    reached = int(reached or 0)
-    return Responders(rule, reached, pairs, intervals.wilson(reached, pairs) if pairs else None)
-
-
-# --- follow-up (Q1) and volume (Q5) -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FollowUpFigure:
-    """Q1 at one timepoint: the completion rate with its interval, immature and deceased counts."""
-
-    timepoint: str
-    rate: metrics.Rate
-    interval: intervals.Interval | None
-    display: suppression.RateDisplay
-    died: int
-
-
-def follow_up_rates(follow_ups, today: date) -> list[FollowUpFigure]:
-    """Q1 per timepoint, counted by :func:`openspine.proms.worklist.dashboard_counts` (two queries)."""
-    follow_ups = follow_ups.filter(is_baseline=False)
-    counted = worklist.dashboard_counts(follow_ups, today, "disease_area")
-    rates = metrics.rates_from_counts(counted, lambda r: (r["timepoint"],))
-    died = dict(
-        follow_ups.filter(state=FollowUpState.CANCELLED, cancel_reason=CancelReason.DECEASED)
-        .order_by()
-        .values_list("timepoint")
-        .annotate(n=Count("pk"))
-    )
-    result = []
-    for rate in sorted(rates, key=lambda r: metrics.timepoint_sort_key(r.key[0])):
-        interval = intervals.wilson(rate.completed, rate.eligible) if rate.eligible else None
-        display = suppression.rate_display(rate.completed, rate.eligible)
-        result.append(FollowUpFigure(rate.key[0], rate, interval, display, died.get(rate.key[0], 0)))
-    return result
 
 
 def volume_by_area(operations) -> list[tuple[str, int]]:

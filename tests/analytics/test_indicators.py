@@ -18,7 +18,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from openspine.analytics import indicators
+from openspine.analytics import effectiveness, indicators, spreads
 from openspine.patients.models import Admission, Patient
 from openspine.proms.choices import FollowUpState
 from openspine.proms.models import FollowUp
@@ -194,7 +194,7 @@ def test_length_of_stay_median_and_quartiles_exclude_deaths_in_hospital(surgeon,
     """S8: stays of op1 6, op2 26, op4 8 days (op6 died: excluded, counted); op3 and op5 still in."""
     scope = indicators.Scope(YEAR, TODAY)
     operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
-    spread = indicators.length_of_stay(operations)
+    spread = spreads.length_of_stay(operations)
     assert (spread.n, spread.median, spread.q1, spread.q3) == (3, 8, 7, 17)
     assert (spread.excluded, spread.pending) == (1, 2)
 
@@ -204,17 +204,17 @@ def test_timeliness_is_the_median_day_from_surgery_to_signature(surgeon, departm
     """Q4: every record of the cast was signed on the evening of its operation: 0 days."""
     scope = indicators.Scope(YEAR, TODAY)
     operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
-    spread = indicators.timeliness(operations, unsigned_count=0)
+    spread = spreads.timeliness(operations, unsigned_count=0)
     assert (spread.n, spread.median) == (6, 0)
 
 
 def test_quantile_from_a_histogram_matches_type_7():
     """1, 2, 2, 10: median 2, Q1 1.75, Q3 4 (numpy's default linear interpolation)."""
     histogram = {1: 1, 2: 2, 10: 1}
-    assert indicators.quantile(histogram, 0.5) == 2
-    assert indicators.quantile(histogram, 0.25) == 1.75
-    assert indicators.quantile(histogram, 0.75) == 4
-    assert indicators.quantile({}, 0.5) is None
+    assert spreads.quantile(histogram, 0.5) == 2
+    assert spreads.quantile(histogram, 0.25) == 1.75
+    assert spreads.quantile(histogram, 0.75) == 4
+    assert spreads.quantile({}, 0.5) is None
 
 
 @pytest.mark.django_db
@@ -334,7 +334,7 @@ def test_mean_odi_change_pairs_each_score_with_a_baseline_from_the_90_days_befor
     _score(recent, "12m", 10, date(2026, 11, 30))  # answered early; the window closes in 2027
     scope = indicators.Scope(indicators.Period.year(2025), TODAY)
     operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
-    (change,) = indicators.mean_changes(operations, TODAY)
+    (change,) = effectiveness.mean_changes(operations, TODAY)
     assert (change.instrument, change.timepoint, change.pairs) == ("odi", "12m", 3)
     assert round(change.interval.estimate, 2) == 13.33
     assert (round(change.interval.lower, 2), round(change.interval.upper, 2)) == (-24.61, 51.28)
@@ -369,7 +369,7 @@ def test_mcid_responders_and_deterioration_match_the_methods_on_the_same_pairs(s
         _score(operation, "12m", twelve_months, date(2026, 1, 12))
     scope = indicators.Scope(indicators.Period.year(2025), TODAY)
     operations = indicators.signed_operations(Operation.objects.visible_to(surgeon), scope)
-    (change,) = indicators.mean_changes(operations, TODAY)
+    (change,) = effectiveness.mean_changes(operations, TODAY)
     assert (change.responders.numerator, change.responders.denominator) == (2, 5)
     assert (change.deteriorated.numerator, change.deteriorated.denominator) == (1, 5)
     assert change.responders.rule.threshold_set == "copay2008" and change.responders.rule.points == 12.8
@@ -381,5 +381,5 @@ def test_mcid_responders_and_deterioration_match_the_methods_on_the_same_pairs(s
 
 def test_points_rule_is_none_where_the_reference_has_no_plain_points_threshold():
     """EQ VAS has no MCID set in spinescores.change; it is never guessed (proms.md 0.6)."""
-    assert indicators.points_rule("eq_vas", "mcid") is None
-    assert indicators.points_rule("odi", "mcid").points == 12.8
+    assert effectiveness.points_rule("eq_vas", "mcid") is None
+    assert effectiveness.points_rule("odi", "mcid").points == 12.8
