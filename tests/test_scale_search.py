@@ -194,3 +194,41 @@ def test_every_search_branch_is_an_index_lookup_on_postgresql(surgeon, people, q
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan" not in plan, plan
     assert "patientnametoken_token" in plan and "mrn_key" in plan, plan
+
+
+def test_the_result_list_decrypts_only_the_names_it_shows(client, surgeon, people, monkeypatch):
+    calls = []
+    real = crypto.Keyring.decrypt
+    counting = lambda self, value: calls.append(1) or real(self, value)  # noqa: E731
+    monkeypatch.setattr(crypto.Keyring, "decrypt", counting)
+    client.force_login(surgeon)
+    for query in ("", "三丰"):
+        calls.clear()
+        page = client.get(reverse("patients:patient_list"), {"q": query})
+        assert len(calls) == len(page.context["patients"])  # one name each, no national ID or phone
+    assert people["zhang"].national_id not in page.content.decode()
+
+
+def test_the_recent_patients_list_is_a_bounded_number_of_queries(client, surgeon, people):
+    client.force_login(surgeon)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("patients:patient_list"))
+    for n in range(12):
+        builders.make_patient(actor=surgeon, mrn=f"MORE{n:04d}", name=f"赵{n}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("patients:patient_list"))
+    assert len(page.context["patients"]) == 16
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.postgres
+def test_the_recent_patients_list_reads_the_department_index(surgeon, people):
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN plans are PostgreSQL's (PostgreSQL leg of .ci/run)")
+    recent = Patient.objects.visible_to(surgeon).order_by("-updated_at")[:50]
+    sql, params = recent.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "patient_recent_by_department" in plan and "Sort" not in plan, plan

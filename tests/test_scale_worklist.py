@@ -61,36 +61,36 @@ def _section(page, key):
 
 
 def test_each_section_shows_one_page_and_page_two_the_next_rows(client_for, coordinator, due_today):
-    _clone(due_today, 120)  # 121 due today
+    _clone(due_today, 60)  # 61 due today
     client = client_for(coordinator)
     first = _section(client.get(_url()), "today")
-    assert first["count"] == 121 and len(first["rows"]) == worklist.PAGE_SIZE == 50
+    assert first["count"] == 61 and len(first["rows"]) == worklist.PAGE_SIZE == 25
     assert (first["page"], first["pages"], first["next_page"]) == (1, 3, 2)
     page = client.get(_url(), {"page_today": 2})
     second = _section(page, "today")
-    assert second["page"] == 2 and len(second["rows"]) == 50
+    assert second["page"] == 2 and len(second["rows"]) == 25
     assert not {fu.pk for fu in first["rows"]} & {fu.pk for fu in second["rows"]}
     body = page.content.decode()
-    assert "Showing 51–100 of 121 (page 2 of 3)." in body
+    assert "Showing 26–50 of 61 (page 2 of 3)." in body
     assert "page_today=3" in body and "page_today=1" in body  # next and previous links
     last = _section(client.get(_url(), {"page_today": 3}), "today")
-    assert len(last["rows"]) == 21 and last["next_page"] is None
+    assert len(last["rows"]) == 11 and last["next_page"] is None
     shown = {fu.pk for s in (first, second, last) for fu in s["rows"]}
-    assert len(shown) == 121
+    assert len(shown) == 61
     # A page past the end shows the last one; the view stays audited as before.
     assert _section(client.get(_url(), {"page_today": 99}), "today")["page"] == 3
     assert AuditEvent.objects.filter(action="proms.worklist.viewed", actor=coordinator).count() == 4
 
 
 def test_the_pager_keeps_the_filters_and_works_over_htmx(client_for, coordinator, surgeon, due_today):
-    _clone(due_today, 60)
+    _clone(due_today, 30)
     client = client_for(coordinator)
     page = client.get(_url(), {"surgeon": surgeon.username, "page_today": 2}, HTTP_HX_REQUEST="true")
     assert page.status_code == 200
     body = page.content.decode()
     assert "<html" not in body  # the fragment only
     assert f"surgeon={surgeon.username}" in body and "page_today=1" in body
-    assert len(_section(page, "today")["rows"]) == 11
+    assert len(_section(page, "today")["rows"]) == 6
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "two", "99999999"])
@@ -157,3 +157,76 @@ def test_surgeon_filtered_section_uses_an_index_on_open_follow_ups(
     plan = _explain(overdue)
     assert "Seq Scan on proms_followup" not in plan, plan
     assert "follow_up_open" in plan, plan
+
+
+def _counting_decryptions(monkeypatch) -> list:
+    from openspine.core import crypto
+
+    calls = []
+    original = crypto.Keyring.decrypt
+    counting = lambda self, value: calls.append(1) or original(self, value)  # noqa: E731
+    monkeypatch.setattr(crypto.Keyring, "decrypt", counting)
+    return calls
+
+
+def test_rows_decrypt_the_name_only_and_the_phone_only_for_a_phone_task(
+    client_for, coordinator, due_today, monkeypatch
+):
+    from openspine.proms.models import PhoneTask
+
+    _clone(due_today, 4)  # 5 due today
+    called = FollowUp.objects.exclude(pk=due_today.pk).filter(timepoint="x0").get()
+    PhoneTask.objects.create(follow_up=called, due_on=TODAY)
+    client = client_for(coordinator)
+    calls = _counting_decryptions(monkeypatch)
+    page = client.get(_url())
+    sections = {s["key"]: s for s in page.context["sections"]}
+    assert (sections["today"]["count"], sections["phone"]["count"]) == (4, 1)
+    assert len(calls) == 4 + 2  # four names; the phone task's name and phone number
+    body = page.content.decode()
+    assert f"tel:{called.patient.phone}" in body
+    assert called.patient.national_id not in body
+
+
+def test_row_links_name_their_own_follow_up_and_patient(client_for, coordinator, due_today):
+    _clone(due_today, 2)
+    page = client_for(coordinator).get(_url())
+    body = page.content.decode()
+    for fu in _section(page, "today")["rows"]:
+        assert f'hx-post="{reverse("proms:followup_resend", args=[fu.public_id])}"' in body
+        assert f'action="{reverse("proms:followup_call", args=[fu.public_id])}"' in body
+        assert f'href="{reverse("proms:followup_detail", args=[fu.public_id])}"' in body
+    assert f'href="{reverse("patients:patient_detail", args=[due_today.patient.public_id])}"' in body
+
+
+def test_row_texts_and_labels_worked_out_once_per_page_are_still_translated(
+    client_for, coordinator, due_today
+):
+    from django.utils.translation import gettext
+
+    client = client_for(coordinator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    with translation.override("zh-hans"):
+        body = client.get(_url()).content.decode()
+        expected = [gettext(text) for text in ("Resend", "Log call", "Enter answers", "Window closes")]
+        expected += [str(due_today.get_state_display()), due_today.disease_area_display]
+    assert "Resend" not in body
+    for text in expected:
+        assert text in body, text
+
+
+def test_surgeon_choices_are_kept_until_a_new_operation_is_recorded(
+    coordinator, surgeon, director, due_today
+):
+    def surgeons():
+        with CaptureQueriesContext(connection) as captured:
+            choices = [
+                value for value, _label in WorklistFilter({}, user=coordinator).fields["surgeon"].choices
+            ]
+        joins = [q for q in captured.captured_queries if "EXISTS" in q["sql"]]
+        return choices, len(joins)
+
+    assert surgeons() == (["", surgeon.username], 1)
+    assert surgeons() == (["", surgeon.username], 0)  # kept: the department's operations not read
+    signed_operation(director, day=SURGERY_DAY + timedelta(days=1))
+    assert surgeons() == (["", director.username, surgeon.username], 1)

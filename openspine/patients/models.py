@@ -235,6 +235,8 @@ class Patient(ClinicalRecord):
         ordering = ["-created_at"]
         verbose_name = _("patient")
         verbose_name_plural = _("patients")
+        # The patient list without a query shows the department's most recently changed patients.
+        indexes = [models.Index(fields=["department", "-updated_at"], name="patient_recent_by_department")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_date__gte=date(1880, 1, 1)), name="patient_birth_date_plausible"

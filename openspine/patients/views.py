@@ -24,7 +24,9 @@ SEARCH_LIMIT = 50
 
 
 def _search(user, query: str):
-    patients = Patient.objects.visible_to(user)
+    # The results show the name and the last four phone digits only: the national ID and full
+    # phone number stay unread (and undecrypted).
+    patients = Patient.objects.visible_to(user).defer("national_id", "phone")
     if not query:
         return patients.order_by("-updated_at")[:SEARCH_LIMIT]
     return patients.search(query)[:SEARCH_LIMIT]

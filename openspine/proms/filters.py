@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,30 @@ def _invalid(allowed):
     return format_lazy(
         "{}{}.", _("%(value)s is not allowed here; use one of: "), ", ".join(map(str, allowed))
     )
+
+
+SURGEON_CHOICES_SECONDS = 300
+
+
+def surgeon_choices(department_id) -> list[tuple[str, str]]:
+    """Return (username, name) of the primary surgeons of the department's operations, by username.
+
+    Finding them reads the department's operations (the database joins them all rather than
+    probing per user), so the list is kept in the shared cache under the newest operation's id:
+    a new operation (perhaps a new surgeon's) counts them again at once, and
+    :data:`SURGEON_CHOICES_SECONDS` bounds how long an amended surgeon waits.
+    """
+    newest = Operation.objects.order_by("-pk").values_list("pk", flat=True).first()
+    key = f"proms.worklist.surgeons:{department_id}:{newest}"
+    choices = cache.get(key)
+    if choices is None:
+        department_operations = Operation.objects.filter(
+            primary_surgeon=OuterRef("pk"), patient__department_id=department_id
+        )
+        surgeons = get_user_model().objects.filter(Exists(department_operations)).order_by("username")
+        choices = [(u.username, str(u)) for u in surgeons]
+        cache.set(key, choices, SURGEON_CHOICES_SECONDS)
+    return choices
 
 
 class WorklistFilter(forms.Form):
@@ -37,14 +62,8 @@ class WorklistFilter(forms.Form):
             self.fields[f"page_{key}"] = forms.IntegerField(
                 label=_("Page"), required=False, min_value=1, max_value=1_000_000, widget=forms.HiddenInput
             )
-        # The surgeons of the department's operations, one EXISTS probe per user (indexed on the
-        # operation's primary surgeon), instead of reading every follow-up of the department.
-        department_operations = Operation.objects.filter(
-            primary_surgeon=OuterRef("pk"), patient__department_id=getattr(user, "department_id", None)
-        )
-        surgeons = get_user_model().objects.filter(Exists(department_operations)).order_by("username")
         labels = sorted(set(Timepoint.objects.values_list("label", flat=True)), key=timepoint_sort_key)
-        self._set("surgeon", [(u.username, str(u)) for u in surgeons])
+        self._set("surgeon", surgeon_choices(getattr(user, "department_id", None)))
         self._set("disease_area", list(DiseaseArea.choices))
         self._set("timepoint", [(label, timepoint_label(label)) for label in labels])
 

@@ -127,6 +127,26 @@ def median_response_days(rows: Iterable[Row]) -> float | None:
     return median(days) if days else None
 
 
+def median_of_counts(counts: Mapping[int, int]) -> float | None:
+    """Return the median of values given as ``{value: how many times}``, or None if there are none.
+
+    The same answer as :func:`statistics.median` over the values written out: the middle value of
+    an odd number of them, the mean of the two middle values of an even number.
+    """
+    total = sum(n for n in counts.values() if n > 0)
+    if not total:
+        return None
+    lower, upper = (total - 1) // 2, total // 2  # 0-based positions of the middle value(s)
+    seen, low = 0, None
+    for value in sorted(v for v, n in counts.items() if n > 0):
+        seen += counts[value]
+        if low is None and seen > lower:
+            low = value
+        if seen > upper:
+            return low if total % 2 else (low + value) / 2
+    raise AssertionError("unreachable: the positions lie within the total")
+
+
 TIMEPOINT_ORDER = {"baseline": 0, "3m": 1, "6m": 2, "12m": 3, "24m": 4, "5y": 5}
 
 

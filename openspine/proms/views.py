@@ -1,8 +1,11 @@
 """The coordinator's worklist, a follow-up's page and actions, staff questionnaire entry, the dashboard."""
 
+import uuid
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +19,7 @@ from openspine.patients.access import check_capability
 from openspine.patients.choices import DiseaseArea
 from openspine.proms import metrics, services, worklist
 from openspine.proms.access import get_follow_up_for
-from openspine.proms.choices import PENDING_STATES, timepoint_label
+from openspine.proms.choices import PENDING_STATES, FollowUpState, timepoint_label
 from openspine.proms.filters import WorklistFilter
 from openspine.proms.forms import (
     CancelFollowUpsForm,
@@ -42,12 +45,61 @@ def followup_list(request):
     for section in sections:
         section["previous_url"] = _page_url(request, section["key"], section["previous_page"])
         section["next_url"] = _page_url(request, section["key"], section["next_page"])
+        _prepare_rows(section["rows"])
     # The list shows names and hospital numbers, so looking at it is audited (as patient search is).
     audit.record(request.user, "proms.worklist.viewed", None, after={s["key"]: s["count"] for s in sections})
-    context = {"form": form, "sections": sections, "today": today, "call_form": PhoneCallForm()}
+    context = {"form": form, "sections": sections, "today": today, **_row_context()}
     return render_page_or_partial(
         request, "proms/followup_list.html", "proms/partials/worklist_sections.html", context
     )
+
+
+_PLACEHOLDER = str(uuid.UUID(int=0))
+_ROW_ACTIONS = ("resend", "call", "detail")
+
+
+def _prepare_rows(rows) -> None:
+    """Give each worklist row its links and labels, worked out once per page instead of per row.
+
+    A page has up to 100 rows: reversing four URLs and looking up two choice labels per row was
+    most of its render time. Each ``fu`` gets ``urls``, ``state_label`` and ``area_label`` (the
+    disease area of the operation, or of the diagnosis before the operation, as
+    :attr:`FollowUp.disease_area_display` gives it).
+    """
+    follow_up = {name: reverse(f"proms:followup_{name}", args=[_PLACEHOLDER]) for name in _ROW_ACTIONS}
+    patient = reverse("patients:patient_detail", args=[_PLACEHOLDER])
+    states = {value: str(label) for value, label in FollowUpState.choices}
+    areas = {value: str(label) for value, label in DiseaseArea.choices}
+    for fu in rows:
+        fu.urls = {name: url.replace(_PLACEHOLDER, str(fu.public_id)) for name, url in follow_up.items()}
+        fu.urls["patient"] = patient.replace(_PLACEHOLDER, str(fu.patient.public_id))
+        fu.state_label = states.get(fu.state, fu.state)
+        source = fu.operation.diagnosis if fu.operation_id else fu.diagnosis
+        fu.area_label = areas.get(source.disease_area, source.disease_area) if source else ""
+
+
+def _row_context() -> dict:
+    """What every worklist row shares, translated once per page: its texts and the call outcomes."""
+    call_form = PhoneCallForm()
+    outcomes = [(value, str(label)) for value, label in call_form.fields["outcome"].choices]
+    row_text = {
+        "patient": _("Patient"),
+        "no_contact_consent": _("no contact consent"),
+        "phone": _("Phone"),
+        "timepoint": _("Timepoint"),
+        "before_surgery": _("before surgery"),
+        "due": _("Due"),
+        "window_closes": _("Window closes"),
+        "state": _("State"),
+        "messages_sent": _("Messages sent"),
+        "surgeon": _("Surgeon"),
+        "actions": _("Actions"),
+        "resend": _("Resend"),
+        "call_outcome": _("Call outcome"),
+        "log_call": _("Log call"),
+        "enter_answers": _("Enter answers"),
+    }
+    return {"call_form": call_form, "call_outcomes": outcomes, "row_text": row_text}
 
 
 def _page_url(request, key: str, page: int | None) -> str:
@@ -98,7 +150,8 @@ def _row_response(request, follow_up, *, notice="", error=""):
     """Re-render the worklist row for HTMX, or go back to the follow-up page with a message."""
     if is_htmx_partial(request):
         follow_up = worklist.with_counts(FollowUp.objects.filter(pk=follow_up.pk)).get()
-        context = {"fu": follow_up, "notice": notice, "error": error, "call_form": PhoneCallForm()}
+        _prepare_rows([follow_up])
+        context = {"fu": follow_up, "notice": notice, "error": error, **_row_context()}
         return render(request, "proms/partials/follow_up_row.html", context)
     if error:
         messages.error(request, error)
@@ -178,27 +231,32 @@ def followup_dashboard(request):
     check_capability(request.user, "followup.dashboard", target="followup_dashboard")
     today = timezone.localdate()
     follow_ups = FollowUp.objects.visible_to(request.user)
-    # Counted in SQL (one GROUP BY per table); every row has one disease area (or none), so the
-    # per-timepoint totals are the disease-area table added up.
-    by_area = worklist.dashboard_counts(follow_ups, today, "disease_area")
-    overall = metrics.rates_from_counts(by_area, lambda r: (r["timepoint"],))
+    # Counted in SQL in one GROUP BY for every table and kept a few minutes in the shared cache.
+    # Every row has one disease area (or none), so the per-timepoint totals are the disease-area
+    # table added up.
+    figures = worklist.dashboard_figures(
+        follow_ups, today, cache_key=f"department-{request.user.department_id}"
+    )
+    tables = figures["tables"]
+    overall = metrics.rates_from_counts(tables["disease_area"], lambda r: (r["timepoint"],))
     overall.sort(key=lambda rate: metrics.timepoint_sort_key(rate.key[0]))
-    areas = dict(DiseaseArea.choices)
+    # Surgeon names and counts per surgeon: reading them is audited like the worklist.
+    audit.record(request.user, "proms.dashboard.viewed", None, after={"counted_at": figures["counted_at"]})
     context = {
         "today": today,
+        "counted_at": figures["counted_at"],
+        "recount_minutes": worklist.DASHBOARD_CACHE_SECONDS // 60,
         "overall": overall,
         "chart": [
             {"label": timepoint_label(r.key[0]), "percent": r.percent, "eligible": r.eligible}
             for r in overall
         ],
-        "median_days": worklist.median_response_days(follow_ups),
-        "by_surgeon": metrics.pivot_counts(
-            worklist.dashboard_counts(follow_ups, today, "surgeon"), "surgeon"
+        "median_days": figures["median_days"],
+        "by_surgeon": metrics.pivot_counts(tables["surgeon"], "surgeon"),
+        "by_area": _labelled(
+            metrics.pivot_counts(tables["disease_area"], "disease_area"), dict(DiseaseArea.choices)
         ),
-        "by_area": _labelled(metrics.pivot_counts(by_area, "disease_area"), areas),
-        "by_month": metrics.pivot_counts(
-            worklist.dashboard_counts(follow_ups, today, "surgery_month"), "surgery_month"
-        ),
+        "by_month": metrics.pivot_counts(tables["surgery_month"], "surgery_month"),
     }
     return render(request, "proms/followup_dashboard.html", context)
 

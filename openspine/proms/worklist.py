@@ -1,5 +1,6 @@
 """What a coordinator works through: open follow-ups by urgency, phone tasks, and dashboard rows."""
 
+from collections import Counter
 from datetime import UTC
 
 from django.db.models import Count, DurationField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
@@ -8,14 +9,18 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from openspine.proms import metrics
 from openspine.proms.choices import NOT_ELIGIBLE_REASONS, FollowUpState, MessageStatus, PhoneTaskState
 
-PAGE_SIZE = 50
+# Rows per section and page: four sections of 25 rows keep the page's render time (most of its
+# cost once the queries are indexed) at half of what four sections of 50 took; the pager shows the rest.
+PAGE_SIZE = 25
 SECTION_KEYS = ("phone", "overdue", "today", "window")
 
 
-def with_counts(queryset):
+def with_counts(queryset, *, phone=True):
     """Add what a worklist row shows: patient, surgeon, diagnosis, and the number of messages sent.
 
     The count is a correlated subquery per shown row, not a join and GROUP BY over every message.
+    A row never shows the national ID, and shows the phone number only with an open phone task:
+    those columns are not read (nor decrypted) when not shown (``phone=False``).
     """
     from openspine.proms.models import Message
 
@@ -27,8 +32,11 @@ def with_counts(queryset):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return queryset.select_related(*related).annotate(
-        sent_count=Coalesce(Subquery(sent, output_field=IntegerField()), 0)
+    hidden = ["patient__national_id"] + ([] if phone else ["patient__phone"])
+    return (
+        queryset.select_related(*related)
+        .defer(*hidden)
+        .annotate(sent_count=Coalesce(Subquery(sent, output_field=IntegerField()), 0))
     )
 
 
@@ -70,7 +78,11 @@ def sections(queryset, today, pages=None) -> list[dict]:
         page = min(max(1, pages.get(key) or 1), last)
         offset = (page - 1) * PAGE_SIZE
         rows = (
-            list(with_counts(open_rows.filter(where).order_by(*ordering))[offset : offset + PAGE_SIZE])
+            list(
+                with_counts(open_rows.filter(where).order_by(*ordering), phone=key == "phone")[
+                    offset : offset + PAGE_SIZE
+                ]
+            )
             if count
             else []
         )
@@ -153,8 +165,12 @@ def _count_filters(today) -> dict:
     }
 
 
+# Every dashboard table at once: grouped by all of these, then added up per table in Python.
+ALL_GROUPS = ("surgeon", "disease_area", "surgery_month")
+
+
 def dashboard_counts(queryset, today, group: str) -> list[dict]:
-    """Count follow-ups of operations per (``group``, timepoint) in one GROUP BY query.
+    """Count follow-ups of operations per (``group``, timepoint) in one GROUP BY query (one table).
 
     Returns plain rows ``{group: value, "timepoint": ..., "eligible": n, "completed": n,
     "immature": n, "immature_completed": n}`` for :func:`metrics.rates_from_counts`, with the same
@@ -173,25 +189,98 @@ def dashboard_counts(queryset, today, group: str) -> list[dict]:
     ]
 
 
-def median_response_days(queryset) -> float | None:
-    """Return :func:`metrics.median_response_days` over the follow-ups of operations, in two queries.
+def dashboard_tables(queryset, today) -> dict[str, list[dict]]:
+    """Return :func:`dashboard_counts` for every group of :data:`ALL_GROUPS` from one pass.
 
-    The database counts the completed follow-ups and sorts them by response days; only the one or
-    two middle rows come back to Python, where :func:`metrics.response_days` computes their days
-    exactly as for plain rows (dates in UTC, as the rows give them). Clipping at zero keeps the
-    order, so the middle of the sorted raw differences is the middle of the clipped days.
+    One GROUP BY over (surgeon, disease area, month of surgery, timepoint) reads the follow-ups
+    once instead of once per table; Python then adds the counted rows up per table (counts are
+    sums, so any grouping adds up to a coarser one). Its rows are group combinations, bounded by
+    surgeons x areas x months x timepoints whatever the number of follow-ups. Surgeons are grouped
+    by id and named from one query on the users.
+    """
+    counted = (
+        queryset.filter(operation__isnull=False)
+        .order_by()
+        .annotate(surgery_month=TruncMonth("operation__performed_on"))
+        .values_list(
+            "operation__primary_surgeon_id",
+            "operation__diagnosis__disease_area",
+            "surgery_month",
+            "timepoint",
+        )
+        .annotate(**_count_filters(today))
+    )
+    totals = {group: {} for group in ALL_GROUPS}
+    for surgeon_id, area, month, timepoint, *counts in counted:
+        for group, value in zip(ALL_GROUPS, (surgeon_id, area, month), strict=True):
+            tally = totals[group].setdefault((value, timepoint), [0] * len(counts))
+            for index, count in enumerate(counts):
+                tally[index] += count
+    names = _surgeon_names({surgeon_id for surgeon_id, _tp in totals["surgeon"]})
+    label = {
+        "surgeon": names.get,
+        "disease_area": lambda area: area,
+        "surgery_month": lambda month: month.strftime("%Y-%m"),
+    }
+    return {
+        group: [
+            {
+                group: label[group](value),
+                "timepoint": timepoint,
+                **dict(zip(metrics.COUNT_KEYS, tally, strict=True)),
+            }
+            for (value, timepoint), tally in totals[group].items()
+        ]
+        for group in ALL_GROUPS
+    }
+
+
+def _surgeon_names(ids) -> dict:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=ids).values_list("pk", "display_name", "username")
+    return {pk: display_name or username for pk, display_name, username in users}
+
+
+DASHBOARD_CACHE_SECONDS = 300
+
+
+def dashboard_figures(queryset, today, *, cache_key: str) -> dict:
+    """Return the dashboard's counted tables, median response days and when they were counted.
+
+    Counting reads every follow-up of the department (one GROUP BY and the median), so the result
+    is kept in the shared cache (the database cache by default, so every worker sees it) for
+    :data:`DASHBOARD_CACHE_SECONDS`, per ``cache_key`` and day; the page shows ``counted_at``.
+    """
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    key = f"proms.dashboard:{cache_key}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {
+            "tables": dashboard_tables(queryset, today),
+            "median_days": median_response_days(queryset),
+            "counted_at": timezone.now(),
+        }
+        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+    return figures
+
+
+def median_response_days(queryset) -> float | None:
+    """Return :func:`metrics.median_response_days` over the follow-ups of operations, in one query.
+
+    The database counts the completed follow-ups per number of response days (dates in UTC, as
+    :func:`metrics.response_days` takes them): a few hundred distinct values, whatever the number
+    of follow-ups, and no sort of every completed row. Python clips each count of days at zero and
+    takes the median of that histogram (:func:`metrics.median_of_counts`).
     """
     completed = queryset.filter(
         operation__isnull=False, state=FollowUpState.COMPLETED, completed_at__isnull=False
     ).order_by()
-    total = completed.count()
-    if not total:
-        return None
     start = Coalesce(TruncDate("invited_at", tzinfo=UTC), "window_opens_on")
     days = ExpressionWrapper(TruncDate("completed_at", tzinfo=UTC) - start, output_field=DurationField())
-    middle = (
-        completed.annotate(days=days)
-        .order_by("days", "pk")
-        .values("state", "invited_at", "completed_at", "window_opens_on")[(total - 1) // 2 : total // 2 + 1]
-    )
-    return metrics.median_response_days(list(middle))
+    histogram = Counter()
+    for delta, count in completed.annotate(days=days).values_list("days").annotate(n=Count("pk")):
+        histogram[max(0, delta.days)] += count
+    return metrics.median_of_counts(histogram)

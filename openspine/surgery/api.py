@@ -8,8 +8,9 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from openspine import audit
 from openspine.accounts.choices import Role
@@ -32,15 +33,28 @@ from openspine.surgery.schemas import (
 
 router = Router(tags=["surgery"])
 LIST_LIMIT = 200
+LIST_DEFAULT = 50
+
+# What an operation's answer shows of each related record: a public id or a username. Only that
+# column is read, so a list never loads (or decrypts) a patient's name, ID or phone.
+_SHOWN_OF_RELATED = {
+    "patient": "public_id",
+    "admission": "public_id",
+    "diagnosis": "public_id",
+    "revision_of": "public_id",
+    "primary_surgeon": "username",
+    "created_by": "username",
+}
 
 
 def _with_children(queryset):
-    return queryset.select_related(
-        "patient", "admission", "diagnosis", "primary_surgeon", "revision_of", "created_by"
-    ).prefetch_related(
-        "procedures",
-        "implants",
-        Prefetch("team", queryset=OperationTeamMember.objects.select_related("user")),
+    own = [field.name for field in Operation._meta.concrete_fields]
+    shown = [f"{name}__{column}" for name, column in _SHOWN_OF_RELATED.items()]
+    team = OperationTeamMember.objects.select_related("user").only("operation_id", "role", "user__username")
+    return (
+        queryset.select_related(*_SHOWN_OF_RELATED)
+        .only(*own, *shown)
+        .prefetch_related("procedures", "implants", Prefetch("team", queryset=team))
     )
 
 
@@ -94,14 +108,29 @@ def _resolve(patient, data: dict) -> dict:
 
 
 @router.get("/operations", response=list[OperationOut])
-def list_operations(request, patient: UUID | None = None):
-    """List the operations of one patient, or the department's latest (max 200)."""
+def list_operations(
+    request,
+    response: HttpResponse,
+    patient: UUID | None = None,
+    limit: int = Query(LIST_DEFAULT, ge=1, le=LIST_LIMIT),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
+    """List the operations of one patient, or the department's, newest first, one page at a time.
+
+    ``limit`` operations (1-200, default 50) from ``offset``; when there are more, the ``Link``
+    header names the next page (``rel="next"``). No total is counted.
+    """
     if patient is not None:
         operations = get_patient_for(request.user, patient).operations.all()
     else:
         check_capability(request.user, "patient.view", target="api.operations")
         operations = Operation.objects.visible_to(request.user)
-    result = list(_with_children(operations)[:LIST_LIMIT])
+    newest_first = operations.order_by("-performed_on", "-started_at", "-pk")
+    # One row more than asked tells whether a next page exists, without counting every operation.
+    result = list(_with_children(newest_first)[offset : offset + limit + 1])
+    if len(result) > limit:
+        result = result[:limit]
+        response["Link"] = f'<{_page_url(request, limit, offset + limit)}>; rel="next"'
     # The list links each operation to its patient, so reading it is audited like a search (T-35).
     audit.record(
         request.user,
@@ -110,6 +139,12 @@ def list_operations(request, patient: UUID | None = None):
         after={"results": len(result), "patient": bool(patient)},
     )
     return result
+
+
+def _page_url(request, limit: int, offset: int) -> str:
+    query = request.GET.copy()
+    query["limit"], query["offset"] = str(limit), str(offset)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 @router.post("/operations", response={201: OperationOut})

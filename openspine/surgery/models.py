@@ -128,6 +128,10 @@ class Operation(ClinicalRecord):
         ordering = ["-performed_on", "-started_at"]
         verbose_name = _("operation")
         verbose_name_plural = _("operations")
+        # Lists read the newest operations first, one page at a time (the API's, a patient's).
+        indexes = [
+            models.Index(fields=["-performed_on", "-started_at", "-id"], name="operation_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_at__gt=F("started_at")), name="operation_ends_after_start"

@@ -131,3 +131,20 @@ def test_every_identified_api_read_is_audited(client, surgeon, records, path, ac
     url = path.format(**{name: obj.public_id for name, obj in records.items()})
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
     assert AuditEvent.objects.filter(action=action, actor=surgeon).count() == 1
+
+
+@pytest.mark.req("T-35")
+def test_viewing_the_follow_up_dashboard_is_audited_each_time_even_from_kept_figures(
+    client_for, coordinator, surgeon
+):
+    """The dashboard names surgeons with their figures (issue 9: reads not audited)."""
+    with time_machine.travel(at(SURGERY_DAY + timedelta(days=120)), tick=False):
+        signed_operation(surgeon)
+        client = client_for(coordinator)
+        first = client.get(reverse("proms:followup_dashboard"))
+        second = client.get(reverse("proms:followup_dashboard"))  # served from the kept figures
+    assert first.status_code == second.status_code == 200
+    events = AuditEvent.objects.filter(action="proms.dashboard.viewed", actor=coordinator)
+    assert events.count() == 2
+    assert {event.patient_id for event in events} == {""}
+    assert events[0].after == {"counted_at": first.context["counted_at"].isoformat()}
