@@ -9,6 +9,7 @@ chunk is one transaction, so an interrupted run keeps whole patients and a secon
 where it stopped: patients already present (by hospital number) are skipped.
 """
 
+import gc
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -191,6 +192,10 @@ def seed(
                 counts["isncsci_exams"] += writer.write_exams(written)
             counts["patients"] += len(plans)
             counts["operations"] += len(written)
+            del plans, written
+            # Rows point at each other (foreign-key caches): free the chunk now, not at some later
+            # collection, so memory stays flat however many chunks follow.
+            gc.collect()
         if progress:
             progress(indices.stop, total)
     return dict(counts)
