@@ -320,6 +320,12 @@ MATRIX: dict = {
         "POST": row(405, anonymous=302),
     },
     "proms:protocol_edit": {"GET": _login_page(sysadmin=200), "POST": _login_page(sysadmin=200)},
+    # quality indicators: aggregates; the director and the auditor see every surgeon, an attending
+    # their own beside the department (the outsider: his own department's, empty)
+    "analytics:quality_dashboard": {
+        "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
+        "POST": row(405, anonymous=302),
+    },
     # spinal cord injury
     "sci:exam_list": object_view("clinical"),
     "sci:exam_create": object_page("clinical", post=400),

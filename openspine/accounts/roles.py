@@ -23,6 +23,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "followup.dashboard": frozenset({Role.DIRECTOR, Role.SURGEON, Role.COORDINATOR}),
     # Spinal cord injury examinations.
     "sci.exam.edit": CLINICAL_ROLES,
+    # Quality indicators (outcomes.md): the director and the auditor see every surgeon's figures,
+    # an attending sees their own beside the department's.
+    "quality.view_all": frozenset({Role.DIRECTOR, Role.AUDITOR}),
+    "quality.view_own": frozenset({Role.SURGEON}),
     # Oversight.
     "audit.view": frozenset({Role.AUDITOR}),
     "roles.grant": frozenset({Role.SECADMIN}),

@@ -32,6 +32,7 @@ from django.db.models import (
     TextField,
     UUIDField,
 )
+from django.utils import timezone
 
 from openspine.core.fields import DerivedField, EncryptedTextField
 
@@ -72,7 +73,8 @@ def insert(objs, *, model=None) -> int:
     fields = list(model._meta.concrete_fields)
     # The connection itself, not the thread-local proxy: it is asked once per value.
     real = connections[connection.alias]
-    prepare = [_preparer(field, real) for field in fields]
+    now = timezone.now()  # one "created at" for the batch, as one statement writes it
+    prepare = [_preparer(field, real, now) for field in fields]
     rows = []
     for obj in objs:
         rows.append([value(obj) for value in prepare])
@@ -81,14 +83,50 @@ def insert(objs, *, model=None) -> int:
     return len(rows)
 
 
-def _preparer(field: Field, real):
+def _preparer(field: Field, real, now):
+    """Return a function of an instance giving ``field``'s value as the database takes it."""
     attname = field.attname
-    automatic = type(field).pre_save is not Field.pre_save or isinstance(field, DerivedField)
-    plain_text = isinstance(field, _PLAIN_TEXT) and not isinstance(field, (EncryptedTextField, DerivedField))
-    on_sqlite = real.vendor == "sqlite"
-    relation = isinstance(field, ForeignKey)
+    kind = next((name for name, cls in _TYPED if isinstance(field, cls)), None)
+    typed = _SQLITE[kind] if kind and real.vendor == "sqlite" else (lambda value: value)
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        stamp = typed(now)
 
-    def parent_id(obj):
+        def automatic_time(obj):
+            setattr(obj, attname, now)
+            return stamp
+
+        return automatic_time
+    if isinstance(field, ForeignKey) and isinstance(field.target_field, _PLAIN_NUMBER):
+        return _foreign_key(field)
+    if isinstance(field, _PLAIN_TEXT) and not isinstance(field, (EncryptedTextField, DerivedField)):
+        # Choices are str subclasses: the drivers get plain str.
+        return lambda obj: _text(getattr(obj, attname))
+    if isinstance(field, BooleanField):
+        return lambda obj: None if (value := getattr(obj, attname)) is None else bool(value)
+    if isinstance(field, _PLAIN_NUMBER):
+        return lambda obj: None if (value := getattr(obj, attname)) is None else int(value)
+    if kind is not None and type(field).pre_save in (
+        Field.pre_save,
+        DateField.pre_save,
+        DateTimeField.pre_save,
+    ):
+        # psycopg adapts dates, times and UUIDs itself, as Django lets it; SQLite takes text.
+        return lambda obj: None if (value := getattr(obj, attname)) is None else typed(value)
+    # Encrypted, derived, JSON and any other field: the field's own preparation, as on save.
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), real)
+
+
+def _text(value):
+    return value if value is None or type(value) is str else str(value)
+
+
+def _foreign_key(field):
+    attname = field.attname
+
+    def foreign_key(obj):
+        value = getattr(obj, attname)
+        if value is not None:
+            return value
         # Point the foreign key at its saved parent (the parent got its id just before).
         parent = field.get_cached_value(obj) if field.is_cached(obj) else None
         if parent is None:
@@ -98,30 +136,7 @@ def _preparer(field: Field, real):
         setattr(obj, attname, parent.pk)
         return parent.pk
 
-    kind = next((name for name, cls in _TYPED if isinstance(field, cls)), None)
-    plain_number = isinstance(field, _PLAIN_NUMBER) or (
-        isinstance(field, ForeignKey) and isinstance(field.target_field, _PLAIN_NUMBER)
-    )
-
-    def prepare(obj):
-        value = field.pre_save(obj, True) if automatic else getattr(obj, attname)
-        if value is None:
-            return parent_id(obj) if relation else None
-        if plain_text:
-            return value if type(value) is str else str(value)
-        if plain_number:
-            return (
-                value
-                if type(value) in (int, bool)
-                else (bool(value) if isinstance(field, BooleanField) else int(value))
-            )
-        if on_sqlite and kind is not None:
-            return _SQLITE[kind](value)
-        if kind is not None:
-            return value  # psycopg adapts dates, times and UUIDs itself, as Django lets it
-        return field.get_db_prep_save(value, real)
-
-    return prepare
+    return foreign_key
 
 
 def _allocate_ids(model, objs) -> None:

@@ -9,6 +9,7 @@ chunk is one transaction, so an interrupted run keeps whole patients and a secon
 where it stopped: patients already present (by hospital number) are skipped.
 """
 
+import gc
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -54,11 +55,6 @@ class Staff:
     residents: list
     anaesthetists: list
     seeder: User
-
-
-def already_seeded() -> bool:
-    """Return True if any demo patient exists."""
-    return Patient.objects.filter(mrn__startswith=MRN_PREFIX).exists()
 
 
 def create_staff(fake: Faker) -> Staff:
@@ -196,6 +192,10 @@ def seed(
                 counts["isncsci_exams"] += writer.write_exams(written)
             counts["patients"] += len(plans)
             counts["operations"] += len(written)
+            del plans, written
+            # Rows point at each other (foreign-key caches): free the chunk now, not at some later
+            # collection, so memory stays flat however many chunks follow.
+            gc.collect()
         if progress:
             progress(indices.stop, total)
     return dict(counts)

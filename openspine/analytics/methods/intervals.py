@@ -251,6 +251,21 @@ def mean_interval(values: Sequence[float], *, confidence: float = 0.95) -> Inter
     )
 
 
+def mean_interval_from_summary(mean: float, sd: float, n: int, *, confidence: float = 0.95) -> Interval:
+    """Return the t interval of a mean from its summary (mean, sample SD, n), as :func:`mean_interval`.
+
+    For means the database has already aggregated (AVG, STDDEV_SAMP), so the rows never come back
+    to Python: mean +/- t(1 - alpha/2; n - 1) * sd / sqrt(n).
+    """
+    mean = check_number("mean", mean)
+    sd = check_number("sd", sd, low=0)
+    n = check_count("n", n, minimum=2)
+    confidence = check_confidence(confidence)
+    half = stats.t.ppf(1 - (1 - confidence) / 2, n - 1) * sd / math.sqrt(n)
+    lower, upper = mean - float(half), mean + float(half)
+    return Interval("t", mean, lower, upper, confidence, None, n, params(confidence=confidence))
+
+
 def median_interval(
     values: Sequence[float], *, confidence: float = 0.95, resamples: int = 2000, seed: int = 20260101
 ) -> Interval:

@@ -1,0 +1,50 @@
+"""The quality page's filters: the year of operation, optionally one disease area and one surgeon."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openspine.patients.choices import DiseaseArea
+
+YEARS_BACK = 10
+
+
+def year_choices() -> list[tuple[int, str]]:
+    this_year = timezone.localdate().year
+    return [(year, str(year)) for year in range(this_year, this_year - YEARS_BACK, -1)]
+
+
+class QualityFilter(forms.Form):
+    """Which operations the figures cover; an unknown value is refused naming the allowed ones."""
+
+    year = forms.TypedChoiceField(label=_("Year of operation"), coerce=int, required=False)
+    disease_area = forms.ChoiceField(
+        label=_("Disease area"), required=False, choices=[("", _("All disease areas")), *DiseaseArea.choices]
+    )
+
+    def __init__(self, *args, surgeons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = year_choices()
+        if surgeons is not None:  # only for viewers who may see every surgeon
+            self.surgeons = {user.pk: user for user in surgeons}
+            self.fields["surgeon"] = forms.TypedChoiceField(
+                label=_("Surgeon"),
+                coerce=int,
+                required=False,
+                empty_value=None,
+                choices=[("", _("Whole department"))]
+                + [(pk, user.display_name or user.username) for pk, user in self.surgeons.items()],
+            )
+        for field in self.fields.values():
+            allowed = ", ".join(str(value) for value, _label in field.choices if value != "")
+            # Name the allowed values; Django fills in the rejected one as %(value)s.
+            field.error_messages["invalid_choice"] = _(
+                "%%(value)s is not allowed; choose one of: %(allowed)s."
+            ) % {"allowed": allowed}
+
+    def clean_year(self):
+        return self.cleaned_data["year"] or timezone.localdate().year
+
+    def clean_surgeon(self):
+        pk = self.cleaned_data.get("surgeon")
+        return self.surgeons.get(pk) if pk else None

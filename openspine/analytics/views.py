@@ -1,0 +1,47 @@
+"""The director's quality page: every catalogue indicator with its interval, maturity and caveats."""
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from openspine import audit
+from openspine.accounts.roles import can
+from openspine.analytics import dashboard, indicators
+from openspine.analytics.forms import QualityFilter
+from openspine.patients.access import check_capability
+
+
+def check_quality_access(user) -> None:
+    """Let in who may see every surgeon's figures or their own; refuse (and audit) everyone else."""
+    if can(user, "quality.view_own"):
+        return
+    check_capability(user, "quality.view_all", target="quality_dashboard")
+
+
+@require_GET
+def quality_dashboard(request):
+    """Show the catalogue's indicators for a year of operations; the read is audited."""
+    check_quality_access(request.user)
+    surgeons = dashboard.surgeons_of(request.user) if dashboard.sees_all(request.user) else None
+    form = QualityFilter(request.GET or None, surgeons=surgeons)
+    if request.GET and not form.is_valid():
+        return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
+    chosen = form.cleaned_data if form.is_bound else {}
+    year = chosen.get("year") or timezone.localdate().year
+    area = chosen.get("disease_area", "")
+    scope = indicators.Scope(indicators.Period.year(year), timezone.localdate(), disease_area=area)
+    context = dashboard.build(request.user, scope, surgeon=chosen.get("surgeon"))
+    # Aggregates only, but per surgeon: who looked at which cut is worth knowing (T-35).
+    audit.record(
+        request.user,
+        "analytics.quality.viewed",
+        after={
+            "year": year,
+            "disease_area": area or "all",
+            "scope": "all" if context["sees_all"] else "own",
+            "surgeon": chosen["surgeon"].pk if chosen.get("surgeon") else None,
+        },
+    )
+    if not form.is_bound:
+        form = QualityFilter(initial={"year": year}, surgeons=surgeons)
+    return render(request, "analytics/quality_dashboard.html", {**context, "form": form, "scope": scope})

@@ -1,0 +1,200 @@
+"""The director's quality page: who may open it, what it shows, that the read is audited, and its cost."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from openspine.analytics import catalogue
+from openspine.audit.models import AuditEvent
+from tests import builders
+from tests.analytics.test_indicators import complication
+from tests.openspine.test_followup_engine import at, signed_operation
+
+URL = reverse("analytics:quality_dashboard")
+TODAY = date(2026, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def on_today():
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        yield
+
+
+def _cases(actor, count, *, complicated=0):
+    for n in range(count):
+        op = signed_operation(actor, day=date(2026, 3, 2 + n % 20))
+        if n < complicated:
+            complication(op, actor, op.performed_on, "I")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["resident", "coordinator", "researcher", "teacher", "secadmin", "admin"])
+def test_other_roles_are_refused_and_the_refusal_audited(client_for, role, request):
+    user = request.getfixturevalue(role)
+    response = client_for(user).get(URL)
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied", actor=user).exists()
+
+
+@pytest.mark.django_db
+def test_director_sees_department_figures_and_each_surgeon(client_for, director, surgeon, on_today):
+    _cases(surgeon, 3, complicated=1)
+    _cases(director, 1)
+    response = client_for(director).get(URL, {"year": 2026})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "4 signed operations in the period." in page
+    assert "25.0%" in page and "1/4" in page  # S1: one of four mature operations
+    assert "Per surgeon (unadjusted)" in page and surgeon.display_name in page
+    assert "insufficient data for comparison" in page and "(fewer than 30 operations)" in page
+    assert "unstable" in page  # every denominator is under 20 (outcomes.md 8.1)
+
+
+@pytest.mark.django_db
+def test_surgeon_sees_own_column_and_no_other_surgeon(client_for, director, surgeon, on_today):
+    _cases(surgeon, 2, complicated=1)
+    _cases(director, 2)
+    page = client_for(surgeon).get(URL, {"year": 2026}).content.decode()
+    assert "Your column shows your own 2 operations" in page
+    assert "50.0%" in page and "1/2" in page  # own S1
+    assert "25.0%" in page and "1/4" in page  # the department's S1
+    assert director.display_name not in page.split("</header>")[1]
+    assert "Per surgeon (unadjusted)" not in page
+
+
+@pytest.mark.django_db
+def test_opening_the_page_writes_a_read_audit_event_without_identifiers(client_for, director, surgeon):
+    client_for(director).get(URL, {"year": 2026, "disease_area": "lumbar_degenerative"})
+    event = AuditEvent.objects.get(action="analytics.quality.viewed", actor=director)
+    assert event.after == {
+        "year": 2026,
+        "disease_area": "lumbar_degenerative",
+        "scope": "all",
+        "surgeon": None,
+    }
+    assert event.patient_id == "" and event.object_id == ""
+
+
+@pytest.mark.django_db
+def test_bad_filter_is_refused_naming_the_field_and_allowed_values(client_for, director):
+    response = client_for(director).get(URL, {"year": 1890})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "year" in page and "1890 is not allowed; choose one of:" in page and "2026" in page
+    assert not AuditEvent.objects.filter(action="analytics.quality.viewed").exists()
+
+
+@pytest.mark.django_db
+def test_every_catalogue_indicator_appears_computed_or_with_what_it_needs(client_for, director):
+    page = client_for(director).get(URL).content.decode()
+    for indicator in catalogue.CATALOGUE:
+        assert f"{indicator.id} {escape(str(indicator.name))}" in page, indicator.id
+    for indicator in catalogue.CATALOGUE:
+        if not indicator.computable:
+            assert escape(str(indicator.needs)) in page
+    assert "definition not confirmed" in page  # S4/S5/S6 caveats are carried to the page
+
+
+@pytest.mark.django_db
+def test_page_renders_in_chinese(client_for, director):
+    client = client_for(director)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    with translation.override("zh-hans"):
+        page = client.get(URL).content.decode()
+    assert "质量指标" in page and "任何并发症" in page
+
+
+@pytest.mark.django_db
+def test_query_count_does_not_grow_with_operations(client_for, director, surgeon):
+    """A fixed number of GROUP BY queries: 2 operations of one surgeon or 14 of two cost the same."""
+    client = client_for(director)
+    _cases(surgeon, 2, complicated=1)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(URL, {"year": 2026}).status_code == 200
+    _cases(surgeon, 10, complicated=3)
+    other = builders.make_user(role="surgeon", username="second")
+    _cases(other, 2)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(URL, {"year": 2026}).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(large.captured_queries) <= 25
+
+
+def test_rates_round_to_one_decimal_of_a_percent():
+    """Section 7 display rule: 2/2643 = 0.0757 % shows as 0.1 %, not a truncated 0.0 %."""
+    from openspine.analytics.templatetags.quality import pct
+
+    assert pct(2 / 2643) == "0.1%"
+    assert pct(0.25) == "25.0%"
+    assert pct(None) == "—"
+
+
+@pytest.mark.django_db
+def test_mortality_is_never_compared_across_surgeons(client_for, director, surgeon, on_today):
+    _cases(surgeon, 1)
+    page = client_for(director).get(URL, {"year": 2026}).content.decode()
+    mortality_rows = [chunk for chunk in page.split("<tr id=")[1:] if chunk.startswith('"S7-')]
+    assert len(mortality_rows) == 3
+    assert all("Per surgeon (unadjusted)" not in row for row in mortality_rows)
+
+
+@pytest.mark.django_db
+def test_director_can_put_one_surgeon_beside_the_department(client_for, director, surgeon, on_today):
+    _cases(surgeon, 2, complicated=1)
+    _cases(director, 2)
+    page = client_for(director).get(URL, {"year": 2026, "surgeon": surgeon.pk}).content.decode()
+    assert f"The column {surgeon.display_name} shows that surgeon's own 2 operations" in page
+    assert "50.0%" in page and "1/2" in page  # that surgeon's S1 beside the department's 1/4
+    event = AuditEvent.objects.get(action="analytics.quality.viewed", actor=director)
+    assert event.after["surgeon"] == surgeon.pk
+
+
+@pytest.mark.django_db
+def test_surgeon_filter_refuses_someone_outside_the_department(client_for, director, outsider):
+    response = client_for(director).get(URL, {"surgeon": outsider.pk})
+    assert response.status_code == 400 and "surgeon" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_surgeon_cannot_pick_another_surgeon(client_for, director, surgeon, on_today):
+    """The filter does not exist for a surgeon: the parameter is ignored, their own column stays."""
+    _cases(director, 2, complicated=2)
+    page = client_for(surgeon).get(URL, {"year": 2026, "surgeon": director.pk}).content.decode()
+    assert "Your column shows your own 0 operations" in page
+
+
+@pytest.mark.django_db
+def test_unconfirmed_prom_thresholds_are_flagged_on_the_page(client_for, director, surgeon):
+    """Copay 2008's ODI MCID is tagged [M] in proms.md: the page says the threshold is not confirmed."""
+    from tests.analytics.test_indicators import _score
+
+    with time_machine.travel(at(date(2026, 12, 1), 10), tick=False):
+        for baseline, follow in ((50, 20), (40, 38)):
+            operation = signed_operation(surgeon, day=date(2025, 1, 10))
+            _score(operation, "baseline", baseline, date(2025, 1, 9))
+            _score(operation, "12m", follow, date(2026, 1, 12))
+        page = client_for(director).get(URL, {"year": 2025}).content.decode()
+    assert "50.0%" in page and "1/2" in page  # one of two improved by at least 12.8 ODI points
+    assert "copay2008" in page and "threshold not confirmed" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "shown"), [("director", True), ("auditor", True), ("surgeon", True), ("resident", False)]
+)
+def test_navigation_links_the_page_for_those_who_may_open_it(client_for, request, role, shown):
+    page = client_for(request.getfixturevalue(role)).get("/").content.decode()
+    assert (f'href="{URL}"' in page) is shown
