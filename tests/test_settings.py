@@ -66,3 +66,31 @@ def test_development_default_is_sqlite_with_no_configuration(tmp_path):
         check=False,
     )
     assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr
+
+
+def test_postgresql_connections_turn_jit_off(tmp_path):
+    """JIT compiling cost more than running the aggregates (2.3 s against 0.24 s at 30,000 operations)."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENSPINE_", "DATABASE_URL", "DJANGO_"))}
+    env.update(
+        OPENSPINE_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="openspine.settings",
+        DATABASE_URL="postgres://openspine@127.0.0.1:5432/openspine",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'options': '-c jit=off'" in result.stdout
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_postgresql_session_runs_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL leg of .ci/run")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

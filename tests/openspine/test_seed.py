@@ -59,3 +59,19 @@ def _digest(seed_value):
 def test_seed_is_deterministic_for_a_seed():
     assert _digest(11) == _digest(11)
     assert _digest(11) != _digest(12)
+
+
+def test_seed_leaves_fresh_planner_statistics():
+    """Tables that grew from nothing are ANALYZEd, or the planner takes them for empty."""
+    from django.db import connection
+
+    _run()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'surgery_operation'")
+            assert cursor.fetchone()[0] >= 25
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cursor.fetchone()[0] == 1
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'surgery_operation'")
+            assert cursor.fetchone()[0] >= 1

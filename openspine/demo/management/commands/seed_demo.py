@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.test.utils import override_settings
 
 from openspine.demo import seed
@@ -53,6 +54,12 @@ class Command(BaseCommand):
                 chunk=options["chunk"],
                 progress=lambda done, total: self.stdout.write(f"  {done} / {total} patients seeded"),
             )
+        if counts["patients"]:
+            # Fresh planner statistics: tables that grew from nothing in a few minutes would
+            # otherwise be planned as empty until autovacuum comes round (the E1 query took 18 s
+            # instead of 0.2 s at 30,000 operations on PostgreSQL).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elapsed = time.monotonic() - started
         if not counts["patients"]:
             self.stdout.write("Demo data already present; nothing to do.")
