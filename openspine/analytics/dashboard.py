@@ -37,6 +37,56 @@ def sees_all(user) -> bool:
     return can(user, "quality.view_all")
 
 
+FIGURES_CACHE_SECONDS = 300
+
+
+def cached_build(user, scope: indicators.Scope, *, surgeon=None) -> dict:
+    """Return :func:`build`'s figures, kept :data:`FIGURES_CACHE_SECONDS` in the shared cache.
+
+    Counting reads every signed operation of the year (1-3 s at demo size), so the figures are kept
+    in the shared cache (the database cache by default, so every worker sees it), as the follow-up
+    dashboard does (:func:`openspine.proms.worklist.dashboard_figures`); the page shows when they
+    were counted (``computed_at``). See :func:`cache_key` for what the figures are kept per.
+    """
+    from django.core.cache import cache
+
+    key = cache_key(user, scope, surgeon=surgeon)
+    figures = cache.get(key)
+    if figures is None:
+        figures = build(user, scope, surgeon=surgeon)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
+
+
+def cache_key(user, scope: indicators.Scope, *, surgeon=None) -> str:
+    """Name the cached figures by everything that changes them, the viewer's scope first.
+
+    Department, period, day (maturity counts from today), disease area and language (names are
+    translated when counted). A viewer who sees every surgeon gets the department's figures with
+    the chosen surgeon's column (and "You" when they chose themselves); anyone else gets their own
+    column, so the key carries their id: one surgeon's figures are never served to another or to
+    the director.
+    """
+    if sees_all(user):
+        viewer = f"all:{surgeon.pk if surgeon else '-'}"
+        if surgeon is not None and surgeon.pk == user.pk:
+            viewer += ":self"
+    else:
+        viewer = f"own:{user.pk}"
+    return ":".join(
+        [
+            "analytics.quality",
+            f"dept-{user.department_id}",
+            scope.period.start.isoformat(),
+            scope.period.end.isoformat(),
+            scope.today.isoformat(),
+            scope.disease_area or "all",
+            translation.get_language() or "",
+            viewer,
+        ]
+    )
+
+
 def build(user, scope: indicators.Scope, *, surgeon=None) -> dict:
     """Return the page's figures for ``user`` over ``scope`` (the department's signed operations).
 
