@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from openspine.accounts.roles import ATTENDING_ROLES, can
-from openspine.analytics import catalogue, effectiveness, indicators, spreads
+from openspine.analytics import catalogue, charts, effectiveness, indicators, spreads
 from openspine.proms.instruments import instrument_name
 from openspine.proms.models import FollowUp
 from openspine.surgery.choices import OperationStatus
@@ -31,6 +31,7 @@ class Row:
     department: indicators.Figure
     own: indicators.Figure | None
     comparison: list | None  # [(surgeon name, SurgeonPoint)] for viewers who may see every surgeon
+    funnel: str = ""  # the comparison's funnel plot as SVG (charts.funnel_svg), "" when none is drawn
 
 
 def sees_all(user) -> bool:
@@ -143,9 +144,11 @@ def _row(rule, total, own_row, by_surgeon, names, scope, computed_at, user) -> R
     if sees_all(user) and indicator.compare_surgeons:
         points = indicators.compare_surgeons(rule, by_surgeon, department, scope, computed_at)
         comparison = sorted(((names.get(p.surgeon_id, ""), p) for p in points), key=lambda pair: pair[0])
-    return Row(
-        indicator, catalogue.WINDOW_LABELS.get(rule.variant, rule.variant), department, own, comparison
-    )
+    window = catalogue.WINDOW_LABELS.get(rule.variant, rule.variant)
+    chart = ""
+    if comparison and indicator.id in charts.FUNNEL_INDICATORS:
+        chart = charts.funnel_svg(f"{indicator.id} {indicator.name}, {window}", department.rate, comparison)
+    return Row(indicator, window, department, own, comparison, chart)
 
 
 def surgeons_of(user):

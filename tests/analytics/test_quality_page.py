@@ -271,3 +271,38 @@ def test_cache_key_names_the_viewer_scope_department_and_language(director, surg
     assert len(keys) == 8
     with translation.override("zh-hans"):
         assert dashboard.cache_key(surgeon, scope) not in keys
+
+
+def _major_cases(actor, count, *, complicated):
+    for n in range(count):
+        op = signed_operation(actor, day=date(2026, 3, 2 + n % 20))
+        if n < complicated:
+            complication(op, actor, op.performed_on, "IIIb")
+
+
+@pytest.mark.django_db
+def test_funnel_plot_is_drawn_for_surgeons_who_may_be_compared(client_for, director, surgeon, on_today):
+    """30 operations each, 1 and 20 major complications: theta0 = 21/60, reliability about 0.96."""
+    other = builders.make_user(role="surgeon", username="second", display_name="Second Surgeon")
+    _major_cases(surgeon, 30, complicated=1)
+    _major_cases(other, 30, complicated=20)
+    page = client_for(director).get(URL, {"year": 2026}).content.decode()
+    s1 = next(chunk for chunk in page.split("<tr id=")[1:] if chunk.startswith('"S1-'))
+    assert s1.count('<figure class="funnel"><svg') == 1
+    svg = s1.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Second Surgeon" in svg and surgeon.display_name in svg
+    assert "Unadjusted for case mix." in svg and "outside the 99.8 percent limits" in svg
+    assert "<script" not in svg and "style=" not in svg
+    assert page.count('<figure class="funnel">') == 3  # S1 30 d, S2 30 d and 90 d; never S3-S7
+    assert "the table below is its text alternative" in s1 and "<table" in s1.split("</svg>", 1)[1]
+    own = client_for(surgeon).get(URL, {"year": 2026}).content.decode()
+    assert '<figure class="funnel">' not in own  # a surgeon sees no comparison
+
+
+@pytest.mark.django_db
+def test_no_funnel_plot_when_nobody_may_be_compared(client_for, director, surgeon, on_today):
+    _major_cases(surgeon, 29, complicated=1)  # one short of the 30 operations of outcomes.md 3.4
+    _major_cases(builders.make_user(role="surgeon", username="second"), 29, complicated=20)
+    page = client_for(director).get(URL, {"year": 2026}).content.decode()
+    assert "insufficient data for comparison" in page
+    assert '<figure class="funnel">' not in page and "<svg" not in page.split("</header>")[1]
