@@ -21,7 +21,7 @@ from openspine.analytics.methods import funnel
 #: Indicators drawn as a funnel plot (issue 10): any complication (S1) and major complications (S2).
 FUNNEL_INDICATORS = ("S1", "S2")
 GRID_POINTS = 60
-WIDTH, HEIGHT = 520, 300
+WIDTH, HEIGHT = 460, 280
 #: One colour per position of outcomes.md 4.1; the shape differs too, so colour is not needed to read it.
 POSITION_STYLE = {
     "inside": ("#4a6fa5", "circle"),
@@ -52,10 +52,9 @@ def funnel_svg(title: str, target: float | None, points) -> str:
         {"n": p.figure.denominator, "rate": p.figure.rate, "name": name, "position": labels[p.position]}
         for name, p in shown
     ]
-    largest = max(d["n"] for d in dots)
-    curves = _limit_curves(target, largest)
+    curves = _limit_curves(target, min(d["n"] for d in dots), max(d["n"] for d in dots))
     x = alt.X("n:Q", title=_("Operations (n)"), scale=alt.Scale(domain=[0, curves[-1]["n"]], nice=False))
-    y = alt.Y("rate:Q", title=_("Rate"), axis=alt.Axis(format=".0%"))
+    y = alt.Y("rate:Q", title=_("Complication rate, unadjusted"), axis=alt.Axis(format=".0%"))
     limits = (
         alt.Chart(alt.Data(values=curves))
         .mark_line(color="#777", strokeWidth=1)
@@ -104,10 +103,10 @@ def funnel_svg(title: str, target: float | None, points) -> str:
             height=HEIGHT,
             title=alt.Title(
                 title,
-                subtitle=_(
-                    "Unadjusted for case mix. Line: the department rate; limits at 95 and 99.8 percent. "
-                    "Only surgeons with at least 30 operations and reliability of at least 0.70."
-                ),
+                subtitle=[
+                    _("Unadjusted for case mix. Line: the department rate; limits at 95 and 99.8 percent."),
+                    _("Only surgeons with at least 30 operations and reliability of at least 0.70."),
+                ],
                 anchor="start",
             ),
             description=_("Funnel plot; the table lists every surgeon's figure."),
@@ -117,10 +116,14 @@ def funnel_svg(title: str, target: float | None, points) -> str:
     return vl_convert.vegalite_to_svg(chart.to_dict())
 
 
-def _limit_curves(target: float, largest: int) -> list[dict]:
-    """Return the 95 % and 99.8 % limits (outcomes.md 4.2, exact binomial) on a grid of n past ``largest``."""
-    top = max(int(largest * 1.15) + 1, 10)
-    grid = sorted({max(1, round(top * i / GRID_POINTS)) for i in range(1, GRID_POINTS + 1)} | {2, 3, 5})
+def _limit_curves(target: float, smallest: int, largest: int) -> list[dict]:
+    """Return the 95 % and 99.8 % limits (outcomes.md 4.2, exact binomial) on a grid of n.
+
+    From a third of the smallest unit drawn (the limits of a handful of cases would squeeze every
+    point into the bottom of the plot) to a quarter past the largest, leaving room for the names.
+    """
+    low, top = max(1, smallest // 3), int(largest * 1.25) + 1
+    grid = sorted({low + round((top - low) * i / GRID_POINTS) for i in range(GRID_POINTS + 1)})
     names = {funnel.ALERT: _("95 percent"), funnel.ALARM: _("99.8 percent")}
     rows = []
     for n in grid:
