@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from openspine.accounts.roles import ATTENDING_ROLES, can
-from openspine.analytics import catalogue, effectiveness, indicators, spreads
+from openspine.analytics import catalogue, charts, effectiveness, indicators, spreads
 from openspine.proms.instruments import instrument_name
 from openspine.proms.models import FollowUp
 from openspine.surgery.choices import OperationStatus
@@ -31,10 +31,61 @@ class Row:
     department: indicators.Figure
     own: indicators.Figure | None
     comparison: list | None  # [(surgeon name, SurgeonPoint)] for viewers who may see every surgeon
+    funnel: str = ""  # the comparison's funnel plot as SVG (charts.funnel_svg), "" when none is drawn
 
 
 def sees_all(user) -> bool:
     return can(user, "quality.view_all")
+
+
+FIGURES_CACHE_SECONDS = 300
+
+
+def cached_build(user, scope: indicators.Scope, *, surgeon=None) -> dict:
+    """Return :func:`build`'s figures, kept :data:`FIGURES_CACHE_SECONDS` in the shared cache.
+
+    Counting reads every signed operation of the year (1-3 s at demo size), so the figures are kept
+    in the shared cache (the database cache by default, so every worker sees it), as the follow-up
+    dashboard does (:func:`openspine.proms.worklist.dashboard_figures`); the page shows when they
+    were counted (``computed_at``). See :func:`cache_key` for what the figures are kept per.
+    """
+    from django.core.cache import cache
+
+    key = cache_key(user, scope, surgeon=surgeon)
+    figures = cache.get(key)
+    if figures is None:
+        figures = build(user, scope, surgeon=surgeon)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
+
+
+def cache_key(user, scope: indicators.Scope, *, surgeon=None) -> str:
+    """Name the cached figures by everything that changes them, the viewer's scope first.
+
+    Department, period, day (maturity counts from today), disease area and language (names are
+    translated when counted). A viewer who sees every surgeon gets the department's figures with
+    the chosen surgeon's column (and "You" when they chose themselves); anyone else gets their own
+    column, so the key carries their id: one surgeon's figures are never served to another or to
+    the director.
+    """
+    if sees_all(user):
+        viewer = f"all:{surgeon.pk if surgeon else '-'}"
+        if surgeon is not None and surgeon.pk == user.pk:
+            viewer += ":self"
+    else:
+        viewer = f"own:{user.pk}"
+    return ":".join(
+        [
+            "analytics.quality",
+            f"dept-{user.department_id}",
+            scope.period.start.isoformat(),
+            scope.period.end.isoformat(),
+            scope.today.isoformat(),
+            scope.disease_area or "all",
+            translation.get_language() or "",
+            viewer,
+        ]
+    )
 
 
 def build(user, scope: indicators.Scope, *, surgeon=None) -> dict:
@@ -93,9 +144,11 @@ def _row(rule, total, own_row, by_surgeon, names, scope, computed_at, user) -> R
     if sees_all(user) and indicator.compare_surgeons:
         points = indicators.compare_surgeons(rule, by_surgeon, department, scope, computed_at)
         comparison = sorted(((names.get(p.surgeon_id, ""), p) for p in points), key=lambda pair: pair[0])
-    return Row(
-        indicator, catalogue.WINDOW_LABELS.get(rule.variant, rule.variant), department, own, comparison
-    )
+    window = catalogue.WINDOW_LABELS.get(rule.variant, rule.variant)
+    chart = ""
+    if comparison and indicator.id in charts.FUNNEL_INDICATORS:
+        chart = charts.funnel_svg(f"{indicator.id} {indicator.name}, {window}", department.rate, comparison)
+    return Row(indicator, window, department, own, comparison, chart)
 
 
 def surgeons_of(user):

@@ -4,13 +4,14 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from openspine.analytics import catalogue
+from openspine.analytics import catalogue, dashboard
 from openspine.audit.models import AuditEvent
 from tests import builders
 from tests.analytics.test_indicators import complication
@@ -127,6 +128,7 @@ def test_query_count_does_not_grow_with_operations(client_for, director, surgeon
     _cases(surgeon, 10, complicated=3)
     other = builders.make_user(role="surgeon", username="second")
     _cases(other, 2)
+    cache.clear()  # count again rather than serve the kept figures
     with CaptureQueriesContext(connection) as large:
         assert client.get(URL, {"year": 2026}).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -198,3 +200,109 @@ def test_unconfirmed_prom_thresholds_are_flagged_on_the_page(client_for, directo
 def test_navigation_links_the_page_for_those_who_may_open_it(client_for, request, role, shown):
     page = client_for(request.getfixturevalue(role)).get("/").content.decode()
     assert (f'href="{URL}"' in page) is shown
+
+
+@pytest.mark.django_db
+def test_second_view_is_served_from_the_cache_and_still_audited(client_for, director, surgeon, on_today):
+    _cases(surgeon, 3, complicated=1)
+    client = client_for(director)
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(URL, {"year": 2026}).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(URL, {"year": 2026}).content.decode()
+    assert len(first.captured_queries) >= 15
+    assert len(second.captured_queries) <= 8  # session, user, cache read, audit write: no counting
+    assert "Counted at 2026-12-01 10:00; the figures are counted again at most every 5 minutes." in page
+    assert "3 signed operations in the period." in again and "1/3" in again
+    assert AuditEvent.objects.filter(action="analytics.quality.viewed", actor=director).count() == 2
+
+
+@pytest.mark.django_db
+def test_kept_figures_are_counted_again_after_five_minutes(client_for, director, surgeon):
+    client = client_for(director)
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        _cases(surgeon, 2)
+        assert "2 signed operations in the period." in client.get(URL, {"year": 2026}).content.decode()
+        _cases(surgeon, 1)
+        assert "2 signed operations in the period." in client.get(URL, {"year": 2026}).content.decode()
+    with time_machine.travel(at(TODAY, 10).replace(minute=6), tick=False):
+        page = client.get(URL, {"year": 2026}).content.decode()
+    assert "3 signed operations in the period." in page and "Counted at 2026-12-01 10:06" in page
+
+
+@pytest.mark.django_db
+def test_one_surgeons_kept_figures_never_reach_another_viewer(client_for, director, surgeon, on_today):
+    """Security: the cache key carries the scope, so a surgeon's own column stays theirs alone."""
+    other = builders.make_user(role="surgeon", username="second", display_name="Second Surgeon")
+    _cases(surgeon, 2, complicated=1)
+    _cases(other, 1)
+    first = client_for(surgeon).get(URL, {"year": 2026}).content.decode()
+    assert "Your column shows your own 2 operations" in first and "1/2" in first
+    second = client_for(other).get(URL, {"year": 2026}).content.decode()
+    assert "Your column shows your own 1 operations" in second
+    assert "Your column shows your own 2 operations" not in second
+    as_director = client_for(director).get(URL, {"year": 2026}).content.decode()
+    assert "Your column" not in as_director and "Per surgeon (unadjusted)" in as_director
+    picked = client_for(director).get(URL, {"year": 2026, "surgeon": other.pk}).content.decode()
+    assert "The column Second Surgeon shows that surgeon's own 1 operations" in picked
+    # And the other way round: the director's department-wide view is not served to a surgeon.
+    cache.clear()
+    client_for(director).get(URL, {"year": 2026})
+    page = client_for(surgeon).get(URL, {"year": 2026}).content.decode()
+    assert "Per surgeon (unadjusted)" not in page and "Second Surgeon" not in page.split("</header>")[1]
+
+
+@pytest.mark.django_db
+def test_cache_key_names_the_viewer_scope_department_and_language(director, surgeon, auditor, outsider):
+    from openspine.analytics import indicators
+
+    scope = indicators.Scope(indicators.Period.year(2026), TODAY)
+    other = builders.make_user(role="surgeon", username="second")
+    keys = {
+        dashboard.cache_key(director, scope),
+        dashboard.cache_key(director, scope, surgeon=surgeon),
+        dashboard.cache_key(director, scope, surgeon=director),
+        dashboard.cache_key(auditor, scope, surgeon=director),
+        dashboard.cache_key(surgeon, scope),
+        dashboard.cache_key(other, scope),
+        dashboard.cache_key(outsider, scope),
+        dashboard.cache_key(surgeon, indicators.Scope(scope.period, TODAY, "lumbar_degenerative")),
+    }
+    assert len(keys) == 8
+    with translation.override("zh-hans"):
+        assert dashboard.cache_key(surgeon, scope) not in keys
+
+
+def _major_cases(actor, count, *, complicated):
+    for n in range(count):
+        op = signed_operation(actor, day=date(2026, 3, 2 + n % 20))
+        if n < complicated:
+            complication(op, actor, op.performed_on, "IIIb")
+
+
+@pytest.mark.django_db
+def test_funnel_plot_is_drawn_for_surgeons_who_may_be_compared(client_for, director, surgeon, on_today):
+    """30 operations each, 1 and 20 major complications: theta0 = 21/60, reliability about 0.96."""
+    other = builders.make_user(role="surgeon", username="second", display_name="Second Surgeon")
+    _major_cases(surgeon, 30, complicated=1)
+    _major_cases(other, 30, complicated=20)
+    page = client_for(director).get(URL, {"year": 2026}).content.decode()
+    s1 = next(chunk for chunk in page.split("<tr id=")[1:] if chunk.startswith('"S1-'))
+    assert s1.count('<figure class="funnel"><svg') == 1
+    svg = s1.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Second Surgeon" in svg and surgeon.display_name in svg
+    assert "Unadjusted for case mix." in svg and "outside the 99.8 percent limits" in svg
+    assert "<script" not in svg and "style=" not in svg
+    assert page.count('<figure class="funnel">') == 3  # S1 30 d, S2 30 d and 90 d; never S3-S7
+    assert "the table below is its text alternative" in s1 and "<table" in s1.split("</svg>", 1)[1]
+    own = client_for(surgeon).get(URL, {"year": 2026}).content.decode()
+    assert '<figure class="funnel">' not in own  # a surgeon sees no comparison
+
+
+@pytest.mark.django_db
+def test_no_funnel_plot_when_nobody_may_be_compared(client_for, director, surgeon, on_today):
+    _major_cases(surgeon, 29, complicated=1)  # one short of the 30 operations of outcomes.md 3.4
+    _major_cases(builders.make_user(role="surgeon", username="second"), 29, complicated=20)
+    page = client_for(director).get(URL, {"year": 2026}).content.decode()
+    assert "insufficient data for comparison" in page
+    assert '<figure class="funnel">' not in page and "<svg" not in page.split("</header>")[1]

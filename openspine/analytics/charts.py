@@ -1,0 +1,134 @@
+"""Server-side charts for the quality page: a funnel plot per comparable indicator, as inline SVG.
+
+The page's Content-Security-Policy allows no script from elsewhere, so the chart is drawn here with
+Altair (a Vega-Lite spec) and rendered to SVG by vl-convert, which runs Vega in-process. The SVG
+carries no script and no inline style attribute; Vega escapes every text it draws (surgeon names).
+
+What the chart may show follows outcomes.md: section 4.1 (x = number of index operations, y = the
+rate, a horizontal line at the target theta0, limits at 95 % "alert" and 99.8 % "alarm" drawn as
+smooth curves over a grid of x, points are units, no ranks, no colours beyond inside / between limits
+/ outside) and section 3.4 (a surgeon is shown only with n >= 30 and reliability >= 0.70). The
+figures are unadjusted for case mix (no risk model yet), which the title says. The comparison table
+beside the chart lists every surgeon and is its text alternative.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from openspine.analytics.methods import funnel
+
+#: Indicators drawn as a funnel plot (issue 10): any complication (S1) and major complications (S2).
+FUNNEL_INDICATORS = ("S1", "S2")
+GRID_POINTS = 60
+WIDTH, HEIGHT = 460, 280
+#: One colour per position of outcomes.md 4.1; the shape differs too, so colour is not needed to read it.
+POSITION_STYLE = {
+    "inside": ("#4a6fa5", "circle"),
+    "alert": ("#c77c02", "diamond"),
+    "alarm": ("#b3261e", "square"),
+}
+
+
+def funnel_svg(title: str, target: float | None, points) -> str:
+    """Return an SVG funnel plot of the eligible ``points`` around ``target``, or "" if none may be shown.
+
+    ``points`` are ``(name, SurgeonPoint)`` pairs (:func:`openspine.analytics.indicators.
+    compare_surgeons`); only those whose comparison eligibility is ``allowed`` are drawn. No chart
+    is drawn when nobody is eligible or the target is 0 or 1 (no limits to draw).
+    """
+    shown = [(name, p) for name, p in points if p.eligibility.allowed and p.figure.denominator]
+    if not shown or target is None or not 0 < target < 1:
+        return ""
+    import altair as alt
+    import vl_convert
+
+    labels = {
+        "inside": _("inside the 95 percent limits"),
+        "alert": _("outside the 95 percent limits"),
+        "alarm": _("outside the 99.8 percent limits"),
+    }
+    dots = [
+        {"n": p.figure.denominator, "rate": p.figure.rate, "name": name, "position": labels[p.position]}
+        for name, p in shown
+    ]
+    curves = _limit_curves(target, min(d["n"] for d in dots), max(d["n"] for d in dots))
+    x = alt.X("n:Q", title=_("Operations (n)"), scale=alt.Scale(domain=[0, curves[-1]["n"]], nice=False))
+    y = alt.Y("rate:Q", title=_("Complication rate, unadjusted"), axis=alt.Axis(format=".0%"))
+    limits = (
+        alt.Chart(alt.Data(values=curves))
+        .mark_line(color="#777", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            detail="curve:N",
+            strokeDash=alt.StrokeDash(
+                "limit:N",
+                title=_("Funnel limits"),
+                scale=alt.Scale(domain=[_("95 percent"), _("99.8 percent")], range=[[6, 3], [1, 0]]),
+            ),
+        )
+    )
+    theta = (
+        alt.Chart(alt.Data(values=[{"rate": target}]))
+        .mark_rule(color="#333")
+        .encode(y="rate:Q")
+    )
+    domain = [labels[k] for k in POSITION_STYLE]
+    marks = (
+        alt.Chart(alt.Data(values=dots))
+        .mark_point(filled=True, size=70, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "position:N",
+                title=_("Position"),
+                scale=alt.Scale(domain=domain, range=[c for c, _shape in POSITION_STYLE.values()]),
+            ),
+            shape=alt.Shape(
+                "position:N", scale=alt.Scale(domain=domain, range=[s for _c, s in POSITION_STYLE.values()])
+            ),
+        )
+    )
+    names = (
+        alt.Chart(alt.Data(values=dots))
+        .mark_text(align="left", dx=7, fontSize=11, color="#222")
+        .encode(x=x, y=y, text="name:N")
+    )
+    chart = (
+        alt.layer(limits, theta, marks, names)
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(
+                title,
+                subtitle=[
+                    _("Unadjusted for case mix. Line: the department rate; limits at 95 and 99.8 percent."),
+                    _("Only surgeons with at least 30 operations and reliability of at least 0.70."),
+                ],
+                anchor="start",
+            ),
+            description=_("Funnel plot; the table lists every surgeon's figure."),
+        )
+        .configure_legend(orient="bottom", direction="vertical", columns=2)
+    )
+    return vl_convert.vegalite_to_svg(chart.to_dict())
+
+
+def _limit_curves(target: float, smallest: int, largest: int) -> list[dict]:
+    """Return the 95 % and 99.8 % limits (outcomes.md 4.2, exact binomial) on a grid of n.
+
+    From a third of the smallest unit drawn (the limits of a handful of cases would squeeze every
+    point into the bottom of the plot) to a quarter past the largest, leaving room for the names.
+    """
+    low, top = max(1, smallest // 3), int(largest * 1.25) + 1
+    grid = sorted({low + round((top - low) * i / GRID_POINTS) for i in range(GRID_POINTS + 1)})
+    names = {funnel.ALERT: _("95 percent"), funnel.ALARM: _("99.8 percent")}
+    rows = []
+    for n in grid:
+        for lim in funnel.proportion_limits(target, n).limits:
+            for side, value in (("lower", lim.lower), ("upper", lim.upper)):
+                curve = f"{lim.level}-{side}"
+                rows.append({"n": n, "rate": value, "limit": names[lim.level], "curve": curve})
+    return rows
