@@ -65,7 +65,8 @@ def sections(queryset, today, pages=None) -> list[dict]:
     Phone tasks: a call is due (reminders went unanswered). Overdue: the due day has passed, the
     window is still open. Due today. In window: open, due day ahead. Each section shows one page of
     :data:`PAGE_SIZE` rows (``pages`` maps a section key to its 1-based page; a page past the end
-    shows the last one) with its full count. The four counts are one query; each page is one more.
+    shows the last one) with its full count. The four counts are one query; each page is one more
+    (:func:`_page`).
     """
     pages = pages or {}
     open_rows = queryset.open().order_by()
@@ -77,15 +78,7 @@ def sections(queryset, today, pages=None) -> list[dict]:
         last = max(1, -(-count // PAGE_SIZE))
         page = min(max(1, pages.get(key) or 1), last)
         offset = (page - 1) * PAGE_SIZE
-        rows = (
-            list(
-                with_counts(open_rows.filter(where).order_by(*ordering), phone=key == "phone")[
-                    offset : offset + PAGE_SIZE
-                ]
-            )
-            if count
-            else []
-        )
+        rows = list(_page(open_rows.filter(where), ordering, offset, phone=key == "phone")) if count else []
         result.append(
             {
                 "key": key,
@@ -101,6 +94,18 @@ def sections(queryset, today, pages=None) -> list[dict]:
             }
         )
     return result
+
+
+def _page(rows, ordering, offset: int, *, phone: bool):
+    """One page of ``rows`` in ``ordering``, with what a row shows, as one query.
+
+    The page's ids are picked by a narrow subquery (only what the filter and the order need), so
+    the patient, operation, surgeon and diagnosis are joined for the page's rows only: ordered by
+    the phone task's due day, the database otherwise joined every follow-up with an open phone
+    task before sorting them.
+    """
+    page_ids = rows.order_by(*ordering).values("pk")[offset : offset + PAGE_SIZE]
+    return with_counts(rows.model.objects.filter(pk__in=page_ids).order_by(*ordering), phone=phone)
 
 
 def dashboard_rows(queryset) -> list[dict]:
