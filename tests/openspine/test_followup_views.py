@@ -81,6 +81,8 @@ def test_worklist_shows_the_follow_up_due_today_and_is_audited(client_for, coord
     page = client_for(coordinator).get(reverse("proms:followup_list"))
     body = page.content.decode()
     assert due_follow_up.patient.name in body and str(due_follow_up.public_id) in body
+    assert f'class="date">{due_follow_up.due_on:%Y-%m-%d}</td>' in body
+    assert '<option value="no_answer">No answer</option>' in body  # the call outcomes, in every row
     sections = {s["key"]: s for s in page.context["sections"]}
     assert [fu.pk for fu in sections["today"]["rows"]] == [due_follow_up.pk]
     assert sections["overdue"]["count"] == 0
