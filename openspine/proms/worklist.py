@@ -15,12 +15,32 @@ PAGE_SIZE = 25
 SECTION_KEYS = ("phone", "overdue", "today", "window")
 
 
+# The columns a worklist row (proms/partials/follow_up_row.html and views._prepare_rows) reads.
+ROW_FIELDS = (
+    "public_id",
+    "state",
+    "timepoint",
+    "due_on",
+    "window_closes_on",
+    "patient__public_id",
+    "patient__name",
+    "patient__mrn",
+    "patient__contact_consent",
+    "operation__primary_surgeon__username",
+    "operation__primary_surgeon__display_name",
+    "operation__diagnosis__disease_area",
+    "diagnosis__disease_area",
+    "phone_task__state",
+)
+
+
 def with_counts(queryset, *, phone=True):
     """Add what a worklist row shows: patient, surgeon, diagnosis, and the number of messages sent.
 
     The count is a correlated subquery per shown row, not a join and GROUP BY over every message.
-    A row never shows the national ID, and shows the phone number only with an open phone task:
-    those columns are not read (nor decrypted) when not shown (``phone=False``).
+    Only the columns a row shows are read (:data:`ROW_FIELDS`): it never shows the national ID, and
+    shows the phone number only with an open phone task, so those are not read (nor decrypted)
+    when not shown (``phone=False``).
     """
     from openspine.proms.models import Message
 
@@ -32,10 +52,9 @@ def with_counts(queryset, *, phone=True):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    hidden = ["patient__national_id"] + ([] if phone else ["patient__phone"])
     return (
         queryset.select_related(*related)
-        .defer(*hidden)
+        .only(*ROW_FIELDS, *(["patient__phone"] if phone else []))
         .annotate(sent_count=Coalesce(Subquery(sent, output_field=IntegerField()), 0))
     )
 
