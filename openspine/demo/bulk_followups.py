@@ -57,6 +57,7 @@ class FollowUpScheduler:
                 continue
             follow_up = FollowUp(
                 patient=patients[plan.index],
+                department_id=patients[plan.index].department_id,
                 admission=admission,
                 diagnosis=opened_with,
                 is_baseline=True,

@@ -120,6 +120,7 @@ def schedule_baseline(admission, diagnosis, *, actor) -> FollowUp | None:
         return None
     follow_up = FollowUp(
         patient=patient,
+        department_id=patient.department_id,
         admission=admission,
         diagnosis=diagnosis,
         is_baseline=True,

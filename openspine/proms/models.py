@@ -193,7 +193,7 @@ class FollowUpQuerySet(models.QuerySet):
         """Follow-ups of the user's department; callers check the capability first."""
         if not getattr(user, "department_id", None):
             return self.none()
-        return self.filter(patient__department_id=user.department_id)
+        return self.filter(department_id=user.department_id)
 
     def pending(self):
         from openspine.proms.choices import PENDING_STATES
@@ -218,6 +218,17 @@ class FollowUp(ClinicalRecord):
 
     patient = models.ForeignKey(
         "patients.Patient", verbose_name=_("patient"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    # The patient's department (a patient's department is set at registration and never edited),
+    # copied once when the follow-up is created so the worklist filters on its own rows instead of
+    # joining every open follow-up to its patient.
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text=_("The department of the patient when the follow-up was scheduled."),
     )
     operation = models.ForeignKey(
         "surgery.Operation",
@@ -290,11 +301,17 @@ class FollowUp(ClinicalRecord):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         # The worklist reads only open follow-ups (a small share of all of them, most are finished):
-        # partial indexes in due order serve the default sections, and per operation the
-        # surgeon-filtered ones (surgeon -> operations -> their open follow-ups).
+        # partial indexes in due order serve the default sections (per department), and per
+        # operation the surgeon-filtered ones (surgeon -> operations -> their open follow-ups).
         indexes = [
             models.Index(
                 fields=["due_on"], condition=Q(state__in=OPEN_STATE_VALUES), name="follow_up_open_due"
+            ),
+            # The worklist: one department's open follow-ups, counted per section and listed by due day.
+            models.Index(
+                fields=["department", "due_on"],
+                condition=Q(state__in=OPEN_STATE_VALUES),
+                name="follow_up_open_by_department",
             ),
             models.Index(
                 fields=["operation", "due_on"],

@@ -206,6 +206,7 @@ def build_follow_up(series: FollowUpSeries, timepoint: Timepoint, operation) -> 
     due_on, opens_on, closes_on = follow_up_dates(timepoint, operation)
     return FollowUp(
         patient=operation.patient,
+        department_id=operation.patient.department_id,
         operation=operation,
         series=series,
         protocol_version=series.protocol_version,

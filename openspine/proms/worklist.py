@@ -15,12 +15,32 @@ PAGE_SIZE = 25
 SECTION_KEYS = ("phone", "overdue", "today", "window")
 
 
+# The columns a worklist row (proms/partials/follow_up_row.html and views._prepare_rows) reads.
+ROW_FIELDS = (
+    "public_id",
+    "state",
+    "timepoint",
+    "due_on",
+    "window_closes_on",
+    "patient__public_id",
+    "patient__name",
+    "patient__mrn",
+    "patient__contact_consent",
+    "operation__primary_surgeon__username",
+    "operation__primary_surgeon__display_name",
+    "operation__diagnosis__disease_area",
+    "diagnosis__disease_area",
+    "phone_task__state",
+)
+
+
 def with_counts(queryset, *, phone=True):
     """Add what a worklist row shows: patient, surgeon, diagnosis, and the number of messages sent.
 
     The count is a correlated subquery per shown row, not a join and GROUP BY over every message.
-    A row never shows the national ID, and shows the phone number only with an open phone task:
-    those columns are not read (nor decrypted) when not shown (``phone=False``).
+    Only the columns a row shows are read (:data:`ROW_FIELDS`): it never shows the national ID, and
+    shows the phone number only with an open phone task, so those are not read (nor decrypted)
+    when not shown (``phone=False``).
     """
     from openspine.proms.models import Message
 
@@ -32,10 +52,9 @@ def with_counts(queryset, *, phone=True):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    hidden = ["patient__national_id"] + ([] if phone else ["patient__phone"])
     return (
         queryset.select_related(*related)
-        .defer(*hidden)
+        .only(*ROW_FIELDS, *(["patient__phone"] if phone else []))
         .annotate(sent_count=Coalesce(Subquery(sent, output_field=IntegerField()), 0))
     )
 
@@ -65,7 +84,8 @@ def sections(queryset, today, pages=None) -> list[dict]:
     Phone tasks: a call is due (reminders went unanswered). Overdue: the due day has passed, the
     window is still open. Due today. In window: open, due day ahead. Each section shows one page of
     :data:`PAGE_SIZE` rows (``pages`` maps a section key to its 1-based page; a page past the end
-    shows the last one) with its full count. The four counts are one query; each page is one more.
+    shows the last one) with its full count. The four counts are one query; each page is one more
+    (:func:`_page`).
     """
     pages = pages or {}
     open_rows = queryset.open().order_by()
@@ -77,15 +97,7 @@ def sections(queryset, today, pages=None) -> list[dict]:
         last = max(1, -(-count // PAGE_SIZE))
         page = min(max(1, pages.get(key) or 1), last)
         offset = (page - 1) * PAGE_SIZE
-        rows = (
-            list(
-                with_counts(open_rows.filter(where).order_by(*ordering), phone=key == "phone")[
-                    offset : offset + PAGE_SIZE
-                ]
-            )
-            if count
-            else []
-        )
+        rows = list(_page(open_rows.filter(where), ordering, offset, phone=key == "phone")) if count else []
         result.append(
             {
                 "key": key,
@@ -101,6 +113,18 @@ def sections(queryset, today, pages=None) -> list[dict]:
             }
         )
     return result
+
+
+def _page(rows, ordering, offset: int, *, phone: bool):
+    """One page of ``rows`` in ``ordering``, with what a row shows, as one query.
+
+    The page's ids are picked by a narrow subquery (only what the filter and the order need), so
+    the patient, operation, surgeon and diagnosis are joined for the page's rows only: ordered by
+    the phone task's due day, the database otherwise joined every follow-up with an open phone
+    task before sorting them.
+    """
+    page_ids = rows.order_by(*ordering).values("pk")[offset : offset + PAGE_SIZE]
+    return with_counts(rows.model.objects.filter(pk__in=page_ids).order_by(*ordering), phone=phone)
 
 
 def dashboard_rows(queryset) -> list[dict]:

@@ -90,6 +90,7 @@ def test_a_diagnosis_linked_to_the_admission_opens_the_baseline_due_from_admissi
     assert (baseline.due_on, baseline.window_opens_on) == (ADMITTED, ADMITTED)
     assert baseline.window_closes_on == ADMITTED + timedelta(days=BASELINE_MAX_DAYS)
     assert baseline.state == "scheduled"
+    assert baseline.department_id == admission.patient.department_id  # whom the worklist shows it to
     assert baseline.protocol_version.protocol.disease_area == "lumbar_degenerative"
     assert baseline.instruments == ["odi", "nrs_back", "nrs_leg", "eq5d5l", "eq_vas"]
     assert AuditEvent.objects.filter(

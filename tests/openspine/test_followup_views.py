@@ -81,6 +81,8 @@ def test_worklist_shows_the_follow_up_due_today_and_is_audited(client_for, coord
     page = client_for(coordinator).get(reverse("proms:followup_list"))
     body = page.content.decode()
     assert due_follow_up.patient.name in body and str(due_follow_up.public_id) in body
+    assert f'class="date">{due_follow_up.due_on:%Y-%m-%d}</td>' in body
+    assert '<option value="no_answer">No answer</option>' in body  # the call outcomes, in every row
     sections = {s["key"]: s for s in page.context["sections"]}
     assert [fu.pk for fu in sections["today"]["rows"]] == [due_follow_up.pk]
     assert sections["overdue"]["count"] == 0
@@ -260,3 +262,23 @@ def test_worklist_query_count_does_not_grow_with_rows(client_for, coordinator, s
     for _ in range(5):
         move(follow_up(signed_operation(surgeon), "3m"), "due")
     assert queries_for_worklist() == one
+
+
+def test_a_follow_up_of_another_department_is_neither_listed_nor_counted(
+    client_for, coordinator, outsider, due_follow_up
+):
+    theirs = follow_up(signed_operation(outsider), "3m")
+    move(theirs, "due")
+    # Each follow-up carries its patient's department from the moment it was scheduled.
+    assert theirs.department_id == outsider.department_id == theirs.patient.department_id
+    assert due_follow_up.department_id == coordinator.department_id != theirs.department_id
+    page = client_for(coordinator).get(reverse("proms:followup_list"))
+    body = page.content.decode()
+    sections = {s["key"]: s for s in page.context["sections"]}
+    assert sum(s["count"] for s in sections.values()) == 1 and sections["today"]["count"] == 1
+    assert [fu.pk for s in sections.values() for fu in s["rows"]] == [due_follow_up.pk]
+    assert theirs.patient.name not in body and str(theirs.public_id) not in body
+    detail = reverse("proms:followup_detail", args=[theirs.public_id])
+    assert client_for(coordinator).get(detail).status_code == 404
+    event = AuditEvent.objects.filter(action="proms.worklist.viewed", actor=coordinator).order_by("-pk")[0]
+    assert sum(event.after.values()) == 1
