@@ -126,3 +126,18 @@ def test_newest_first_is_read_from_the_index(surgeon):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "operation_newest_first" in plan and "Sort" not in plan, plan
+
+
+def test_the_page_query_joins_only_the_patient(get, surgeon):
+    """Each related record comes by its own indexed query: joining six tables cost PostgreSQL
+    11 ms of planning for a 0.5 ms query at 30,000 operations."""
+    _operations(surgeon, 3)
+    with CaptureQueriesContext(connection) as queries:
+        response = get()
+    assert response.status_code == 200
+    rows = response.json()
+    assert all(row["patient"] and row["admission"] and row["primary_surgeon"] for row in rows)
+    start = 'SELECT "surgery_operation"."id"'
+    page = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(start)]
+    assert page, "the page query was not seen"
+    assert page[0].count(" JOIN ") == 1, page[0]

@@ -48,13 +48,22 @@ _SHOWN_OF_RELATED = {
 
 
 def _with_children(queryset):
+    """The operations with what their answer shows, in small indexed queries.
+
+    Only the patient is joined (a list filters on it anyway); the other related records come by
+    prefetch. Joining all six made PostgreSQL spend 11 ms planning a query it ran in 0.5 ms.
+    """
     own = [field.name for field in Operation._meta.concrete_fields]
-    shown = [f"{name}__{column}" for name, column in _SHOWN_OF_RELATED.items()]
     team = OperationTeamMember.objects.select_related("user").only("operation_id", "role", "user__username")
+    related = [
+        Prefetch(name, queryset=Operation._meta.get_field(name).related_model.objects.only(column))
+        for name, column in _SHOWN_OF_RELATED.items()
+        if name != "patient"
+    ]
     return (
-        queryset.select_related(*_SHOWN_OF_RELATED)
-        .only(*own, *shown)
-        .prefetch_related("procedures", "implants", Prefetch("team", queryset=team))
+        queryset.select_related("patient")
+        .only(*own, "patient__public_id")
+        .prefetch_related("procedures", "implants", Prefetch("team", queryset=team), *related)
     )
 
 
