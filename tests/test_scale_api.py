@@ -119,7 +119,7 @@ def test_newest_first_is_read_from_the_index(surgeon):
     _operations(surgeon, 3)
     with connection.cursor() as cursor:
         # A tiny table: ask whether an index can serve the order (a sort then shows only without one).
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_incremental_sort"):
             cursor.execute(f"SET LOCAL {setting} = off")
         newest = Operation.objects.order_by("-performed_on", "-started_at", "-pk")[:50]
         sql, params = newest.query.sql_with_params()
