@@ -51,12 +51,11 @@ def cached_build(user, scope: indicators.Scope, *, surgeon=None) -> dict:
     """
     from django.core.cache import cache
 
-    key = cache_key(user, scope, surgeon=surgeon)
-    figures = cache.get(key)
-    if figures is None:
-        figures = build(user, scope, surgeon=surgeon)
-        cache.set(key, figures, FIGURES_CACHE_SECONDS)
-    return figures
+    return cache.get_or_set(
+        cache_key(user, scope, surgeon=surgeon),
+        lambda: build(user, scope, surgeon=surgeon),
+        FIGURES_CACHE_SECONDS,
+    )
 
 
 def cache_key(user, scope: indicators.Scope, *, surgeon=None) -> str:

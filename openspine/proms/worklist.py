@@ -279,16 +279,15 @@ def dashboard_figures(queryset, today, *, cache_key: str) -> dict:
     from django.core.cache import cache
     from django.utils import timezone
 
-    key = f"proms.dashboard:{cache_key}:{today.isoformat()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = {
+    return cache.get_or_set(
+        f"proms.dashboard:{cache_key}:{today.isoformat()}",
+        lambda: {
             "tables": dashboard_tables(queryset, today),
             "median_days": median_response_days(queryset),
             "counted_at": timezone.now(),
-        }
-        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
-    return figures
+        },
+        DASHBOARD_CACHE_SECONDS,
+    )
 
 
 def median_response_days(queryset) -> float | None:
