@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from openspine.demo.events import BASELINE, BASELINE_AT_ADMISSION, CLOSED, SERIES
 from openspine.proms import demo as history
-from openspine.proms.baseline import baseline_closes_on, baseline_timepoint
+from openspine.proms.baseline import ask_timepoint, baseline_closes_on, baseline_timepoint, new_baseline
 from openspine.proms.choices import CancelReason, SeriesCloseReason
 from openspine.proms.choices import FollowUpState as S
 from openspine.proms.models import FollowUp, FollowUpSeries, FollowUpTransition
-from openspine.proms.services import build_follow_up, protocol_for_procedures, resolve_codes
+from openspine.proms.services import build_follow_up, protocol_for_procedures
 
 
 class FollowUpScheduler:
@@ -55,17 +55,7 @@ class FollowUpScheduler:
             timepoint = self.baseline_of(opened_with.disease_area)
             if timepoint is None:
                 continue
-            follow_up = FollowUp(
-                patient=patients[plan.index],
-                department_id=patients[plan.index].department_id,
-                admission=admission,
-                diagnosis=opened_with,
-                is_baseline=True,
-                due_on=admission.admitted_on,
-                window_opens_on=admission.admitted_on,
-                window_closes_on=baseline_closes_on(admission),
-            )
-            _ask(follow_up, timepoint, opened_with)
+            follow_up = new_baseline(patients[plan.index], admission, opened_with, timepoint)
             after = {"timepoint": follow_up.timepoint, "window_closes_on": follow_up.window_closes_on}
             step = BASELINE_AT_ADMISSION if n else BASELINE
             events.add(
@@ -82,7 +72,7 @@ class FollowUpScheduler:
             own_timepoint = self.baseline_of(own.disease_area)
             if n and own_timepoint is not None:
                 follow_up.diagnosis = own
-                _ask(follow_up, own_timepoint, own)
+                ask_timepoint(follow_up, own_timepoint, own)
                 after = {"diagnosis": str(own.public_id)}
                 events.add(plan, n, BASELINE, self.seeder, "proms.followup.updated", follow_up, after=after)
             baselines[(plan.index, n)] = follow_up
@@ -188,17 +178,9 @@ class FollowUpScheduler:
         return transitions
 
 
-def _ask(follow_up: FollowUp, timepoint, region) -> None:
-    # As proms.baseline._ask: the timepoint's version, label and codes resolved for the region.
-    follow_up.protocol_version = timepoint.version
-    follow_up.timepoint = timepoint.label
-    follow_up.instruments = resolve_codes(timepoint.instruments, region)
-    follow_up.clinician_tasks = resolve_codes(timepoint.clinician_tasks, region)
-
-
 def _adopt(follow_up: FollowUp, series, operation, timepoint) -> FollowUp:
     # As proms.baseline.adopt_baseline for a baseline nobody has answered yet (still scheduled).
     follow_up.series, follow_up.operation = series, operation
     follow_up.window_closes_on = max(follow_up.window_opens_on, operation.performed_on)
-    _ask(follow_up, timepoint, operation)
+    ask_timepoint(follow_up, timepoint, operation)
     return follow_up

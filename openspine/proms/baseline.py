@@ -78,7 +78,8 @@ def contact_refused(patient) -> bool:
     return latest is not None and not latest.granted
 
 
-def _ask(follow_up: FollowUp, timepoint: Timepoint, region) -> list[str]:
+def ask_timepoint(follow_up: FollowUp, timepoint: Timepoint, region) -> list[str]:
+    """Set the timepoint's protocol version, label and codes resolved for the region; name the fields."""
     from openspine.proms.services import resolve_codes
 
     follow_up.protocol_version = timepoint.version
@@ -86,6 +87,22 @@ def _ask(follow_up: FollowUp, timepoint: Timepoint, region) -> list[str]:
     follow_up.instruments = resolve_codes(timepoint.instruments, region)
     follow_up.clinician_tasks = resolve_codes(timepoint.clinician_tasks, region)
     return ["protocol_version", "timepoint", "instruments", "clinician_tasks"]
+
+
+def new_baseline(patient, admission, diagnosis, timepoint: Timepoint) -> FollowUp:
+    """Return the unsaved baseline follow-up of an admission, open from admission day (2.1)."""
+    follow_up = FollowUp(
+        patient=patient,
+        department_id=patient.department_id,
+        admission=admission,
+        diagnosis=diagnosis,
+        is_baseline=True,
+        due_on=admission.admitted_on,
+        window_opens_on=admission.admitted_on,
+        window_closes_on=baseline_closes_on(admission),
+    )
+    ask_timepoint(follow_up, timepoint, diagnosis)
+    return follow_up
 
 
 def _unanswered(follow_up: FollowUp) -> bool:
@@ -118,17 +135,7 @@ def schedule_baseline(admission, diagnosis, *, actor) -> FollowUp | None:
     timepoint = baseline_timepoint(diagnosis.disease_area)
     if timepoint is None:
         return None
-    follow_up = FollowUp(
-        patient=patient,
-        department_id=patient.department_id,
-        admission=admission,
-        diagnosis=diagnosis,
-        is_baseline=True,
-        due_on=admission.admitted_on,
-        window_opens_on=admission.admitted_on,
-        window_closes_on=baseline_closes_on(admission),
-    )
-    _ask(follow_up, timepoint, diagnosis)
+    follow_up = new_baseline(patient, admission, diagnosis, timepoint)
     follow_up.save()
     audit.record(
         actor,
@@ -148,7 +155,7 @@ def _follow_stay_diagnosis(follow_up: FollowUp, admission, diagnosis, *, actor) 
     if timepoint is None or not _unanswered(follow_up):
         return
     follow_up.diagnosis = diagnosis
-    fields = ["diagnosis", "updated_at", *_ask(follow_up, timepoint, diagnosis)]
+    fields = ["diagnosis", "updated_at", *ask_timepoint(follow_up, timepoint, diagnosis)]
     follow_up.save(update_fields=fields)
     audit.record(actor, "proms.followup.updated", follow_up, after={"diagnosis": str(diagnosis.public_id)})
 
@@ -171,6 +178,6 @@ def adopt_baseline(series, operation, timepoint: Timepoint) -> FollowUp | None:
     follow_up.window_closes_on = max(follow_up.window_opens_on, operation.performed_on)
     fields = ["series", "operation", "window_closes_on", "updated_at"]
     if _unanswered(follow_up):
-        fields += _ask(follow_up, timepoint, operation)
+        fields += ask_timepoint(follow_up, timepoint, operation)
     follow_up.save(update_fields=fields)
     return follow_up
