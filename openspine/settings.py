@@ -58,7 +58,11 @@ INSTALLED_APPS = [
     "openspine.surgery",
     "openspine.proms",
     "openspine.sci",
+    "openspine.teaching",
+    "openspine.imaging",
     "openspine.analytics",
+    "openspine.research",
+    "openspine.interop",
     "openspine.portal",
     "openspine.demo",
 ]

@@ -1,0 +1,1 @@
+"""Radiographs and their measurements (issue 14, shared/reference/imaging.md)."""

@@ -1,0 +1,1 @@
+"""Teaching and case logs (issue 11, shared/reference/teaching.md)."""
