@@ -26,7 +26,11 @@ demo: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo --base-url $(OPENSPINE_SITE_URL) $(SEED_ARGS)
 	@echo "Serving OpenSpine on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@mkdir -p var
+	@# One background worker (exports, imports) lives as long as the server does.
+	$(BIN)/python manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

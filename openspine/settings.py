@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "openspine.core",
     "openspine.accounts",
     "openspine.audit",
@@ -196,6 +198,15 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Background jobs (exports, imports): django-tasks with its database backend, so a job survives a
+# restart and needs no broker. `manage.py db_worker` runs them; `make demo` starts one.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("OPENSPINE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "exports", "imports"],
+    }
+}
+
 LOCALE_PATHS = [BASE_DIR / "openspine" / "locale"]
 TIME_ZONE = os.environ.get("OPENSPINE_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
