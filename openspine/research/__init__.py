@@ -1,1 +1,4 @@
-"""Research cohorts, de-identified exports and the research office (issue 12, shared/reference/research-export.md)."""
+"""Research cohorts, de-identified exports and the research office.
+
+Issue 12; the specification is shared/reference/research-export.md.
+"""
