@@ -531,8 +531,8 @@ def confirm_signer(operation: Operation, user, *, password: str, code: str = "")
 def sign_operation(operation: Operation, *, actor, meaning: str = SignatureMeaning.AUTHOR) -> Signature:
     """Sign ``operation`` over the hash of its content; the caller has re-authenticated the actor.
 
-    Sends ``operation_signed`` inside the transaction: receivers (follow-up scheduling) write in the
-    same transaction, so a failing receiver undoes the signature too.
+    Runs the :func:`sign_off_steps` (deriving the case log) and sends ``operation_signed`` inside
+    the transaction: a failing step or receiver (follow-up scheduling) undoes the signature too.
     """
     meaning = signing_meaning(operation, actor, meaning)
     signature = Signature(
@@ -555,8 +555,19 @@ def sign_operation(operation: Operation, *, actor, meaning: str = SignatureMeani
         before={"status": before_status},
         after={"status": operation.status, "meaning": meaning, "content_hash": signature.content_hash},
     )
+    for step in sign_off_steps():
+        step(operation, actor=actor)
     operation_signed.send(sender=Operation, operation=operation, actor=actor)
     return signature
+
+
+def sign_off_steps() -> list:
+    """Return the services of higher layers that run inside the sign-off (teaching's case log).
+
+    Called explicitly, not through a signal, so the order is plain and a refusal (a second surgeon
+    credit) rolls the signature back. Named in ``settings.OPENSPINE_SIGN_OFF_STEPS``.
+    """
+    return [import_string(path) for path in getattr(settings, "OPENSPINE_SIGN_OFF_STEPS", ())]
 
 
 @transaction.atomic
