@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openspine.core.models import PublicIdModel
-from openspine.teaching.choices import CreditRole, EntryState, Programme, RaterRole, Zwisch
+from openspine.surgery.choices import TeamRole
+from openspine.teaching.choices import Category, CreditRole, EntryState, Programme, RaterRole, Zwisch
 
 
 class Trainee(models.Model):
@@ -155,6 +156,21 @@ class CaseLogEntry(PublicIdModel):
 
     def __str__(self):
         return f"{self.performed_on} {self.get_credit_role_display()}"
+
+    @property
+    def category_labels(self) -> list[str]:
+        """Return the categories in words; a code from a newer map than this build shows as is."""
+        return [Category(code).label if code in Category.values else code for code in self.categories]
+
+    @property
+    def team_role_label(self) -> str:
+        return TeamRole(self.team_role).label if self.team_role in TeamRole.values else self.team_role
+
+    @property
+    def record_number(self) -> str:
+        """Return the patient's hospital record number masked for the trainee (teaching.md 9)."""
+        mrn = self.operation.patient.mrn or ""
+        return "•" * max(len(mrn) - 3, 0) + mrn[-3:]
 
 
 class AutonomyRating(models.Model):
