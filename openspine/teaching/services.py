@@ -446,6 +446,9 @@ def load_requirement_set(data: dict, *, actor=None) -> RequirementSet:
         "programme",
         "is_example",
     )
+    existing = RequirementSet.objects.filter(code=data["code"]).first()
+    if existing is not None and _same_requirements(existing, data, rows, keys):
+        return existing
     requirement_set, _created = RequirementSet.objects.update_or_create(
         code=data["code"], defaults={k: data.get(k) for k in keys}
     )
@@ -463,3 +466,13 @@ def load_requirement_set(data: dict, *, actor=None) -> RequirementSet:
         actor, "teaching.requirementset.loaded", requirement_set, after={"code": requirement_set.code}
     )
     return requirement_set
+
+
+def _same_requirements(requirement_set, data, rows, keys) -> bool:
+    """Return True when ``requirement_set`` already holds exactly ``data`` (a reload changes nothing)."""
+    fields = ("code", "label", "categories", "minimum", "credit_roles")
+    stored = [tuple(r[f] for f in fields) for r in requirement_set.requirements.values(*fields)]
+    header = {k: str(getattr(requirement_set, k)) for k in keys}
+    return header == {k: str(data.get(k)) for k in keys} and stored == [
+        tuple(r[f] for f in fields) for r in rows
+    ]

@@ -140,6 +140,9 @@ def test_acgme_example_loads_idempotently_and_is_labelled_an_example():
     requirement_set = services.load_requirement_set(data)
     assert RequirementSet.objects.count() == 1 and requirement_set.is_example
     assert requirement_set.requirements.get().minimum == 15
+    assert AuditEvent.objects.filter(action="teaching.requirementset.loaded").count() == 1
+    data["requirements"][0]["minimum"] = 20
+    assert services.load_requirement_set(data).requirements.get().minimum == 20
 
 
 @pytest.mark.django_db
