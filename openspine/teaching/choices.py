@@ -18,7 +18,7 @@ class Programme(models.TextChoices):
 class CreditRole(models.TextChoices):
     """The credit a trainee takes for an operation (teaching.md 2.2, modelled on ACGME SC/SJ/TA/FA)."""
 
-    SURGEON = "surgeon", _("Surgeon")
+    SURGEON = "surgeon", _("Operating surgeon (术者) credit")
     FIRST_ASSISTANT = "first_assistant", _("First assistant")
     TEACHING_ASSISTANT = "teaching_assistant", _("Teaching assistant")
     ASSISTANT = "assistant", _("Assistant")
