@@ -103,6 +103,11 @@ class World:
         operation = follow_up.operation
         staff = staff or surgeon
         session = UserSession.objects.create(user=staff, session_key=uuid.uuid4().hex[:32])
+        # Teaching (issue 11): a case-log entry of a trainee who is none of the matrix's personas.
+        from tests.teaching.builders import make_case_log_entry
+
+        trainee = builders.make_user(role="resident", username="world_trainee", department=patient.department)
+        entry = make_case_log_entry(operation, trainee, attending=surgeon)
         return cls(
             patient=patient,
             admission=operation.admission,
@@ -115,6 +120,7 @@ class World:
             session=session,
             protocol=follow_up.protocol_version.protocol,
             exam=exam,
+            extra={"case_log_entry": entry},
         )
 
     def object_for(self, route: Route):
@@ -129,6 +135,7 @@ class World:
             ("admissions/<", self.admission),
             ("diagnoses/<", self.diagnosis),
             ("followup/", self.follow_up),
+            ("entries/", self.extra.get("case_log_entry")),
         ):
             if marker in text and text.index(marker) < text.index("<"):
                 return obj
@@ -333,6 +340,19 @@ MATRIX: dict = {
     "sci:exam_classify": object_action("clinical", post=200),
     "sci:exam_export": object_view("clinical"),
     "sci:exam_import": object_page("clinical"),
+    # teaching (issue 11): a trainee's own log; only the attending of record confirms an entry (the
+    # matrix's surgeon is not, so the service refuses him with 403 and audits it); another trainee's
+    # entry is 404 to a resident; the programme director sees the cohort
+    "teaching:caselog_mine": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:caselog_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:entry_rate": object_action("resident", post=404),
+    "teaching:entry_confirm": object_action("attending", post=403),
+    "teaching:confirmation_list": list_page("attending"),
+    "teaching:day_confirm": {
+        "GET": row(405, anonymous=302),
+        "POST": _login_page(attending=400, outsider=400),
+    },
+    "teaching:cohort": {"GET": _login_page(director=200), "POST": row(405, anonymous=302)},
     # the patient portal: no staff session counts; without a questionnaire session every page is gone
     "portal:home": {"GET": row(410), "POST": row(403)},
     "portal:question": {"GET": row(410), "POST": row(403)},

@@ -32,6 +32,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "roles.grant": frozenset({Role.SECADMIN}),
     "system.configure": frozenset({Role.SYSADMIN}),
     "api.use": CLINICAL_ROLES,
+    # Teaching case logs (issue 11): a trainee reads their own log, the attending of record confirms,
+    # the programme director sees the cohort.
+    "caselog.view_own": frozenset({Role.RESIDENT}),
+    "caselog.confirm": ATTENDING_ROLES,
+    "caselog.view_programme": frozenset({Role.DIRECTOR}),
 }
 
 
