@@ -32,6 +32,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "roles.grant": frozenset({Role.SECADMIN}),
     "system.configure": frozenset({Role.SYSADMIN}),
     "api.use": CLINICAL_ROLES,
+    # Radiographs (issue 14): clinical staff upload films; doctors place landmarks and save readings.
+    "imaging.film.add": CLINICAL_ROLES,
+    "imaging.measure": frozenset({Role.DIRECTOR, Role.SURGEON, Role.RESIDENT}),
 }
 
 
