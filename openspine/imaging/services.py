@@ -160,6 +160,8 @@ def save_measurement(
     A reader who measures the same film again replaces their own landmarks (audited with before and
     after); they never touch another reader's.
     """
+    if not landmarks:
+        raise ValidationError({"landmarks": _("landmarks: place at least one landmark before saving.")})
     computed = compute_values(film, landmarks, tk_upper_level=tk_upper_level, calibration_mm=calibration_mm)
     clean = {name: [float(v) for v in point] for name, point in landmarks.items()}
     with transaction.atomic():

@@ -156,7 +156,8 @@ def test_upload_over_the_limit_is_refused(patient, surgeon, monkeypatch):
         ({"l1_anterior": [10, 99999], "l1_posterior": [5, 5]}, {}, "l1_anterior"),
         ({"mt_upper_1": [1, 1]}, {}, "mt_upper_1"),
         ([1, 2], {}, "landmarks"),
-        ({}, {"tk_upper_level": "T9"}, "tk_upper_level"),
+        ({"s1_anterior": [1, 1], "s1_posterior": [9, 5]}, {"tk_upper_level": "T9"}, "tk_upper_level"),
+        ({}, {}, "landmarks"),
     ],
 )
 def test_bad_landmarks_name_the_field_and_save_nothing(lateral_film, surgeon, landmarks, kwargs, field):
