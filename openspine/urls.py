@@ -17,6 +17,7 @@ urlpatterns = [
     path("surgery/", include("openspine.surgery.urls")),
     path("followup/", include("openspine.proms.urls")),
     path("sci/", include("openspine.sci.urls")),
+    path("imaging/", include("openspine.imaging.urls")),
     path("quality/", include("openspine.analytics.urls")),
     path("teaching/", include("openspine.teaching.urls")),
     path("q/", include("openspine.portal.urls")),

@@ -120,7 +120,10 @@ class World:
             session=session,
             protocol=follow_up.protocol_version.protocol,
             exam=exam,
-            extra={"case_log_entry": entry},
+            extra={
+                "case_log_entry": entry,  # issue 11
+                "film": _make_film(patient, surgeon),  # issue 14
+            },
         )
 
     def object_for(self, route: Route):
@@ -129,6 +132,7 @@ class World:
         for marker, obj in (
             ("protocols/", self.protocol),
             ("exams/<", self.exam),
+            ("films/<", self.extra.get("film")),
             ("sessions/", self.session),
             ("complications/", self.complication),
             ("operations/<", self.operation),
@@ -163,6 +167,18 @@ class World:
 
     def path(self, route: Route, *, missing: bool = False) -> str:
         return route_path(route, self.values_for(route, missing=missing))
+
+
+def _make_film(patient, surgeon):
+    """A tiny synthetic PNG film (issue 14), so the imaging URLs have an object to point at."""
+    from datetime import date
+
+    from PIL import Image
+
+    from openspine.imaging import services, synthetic
+
+    data = synthetic.png_bytes(Image.new("L", (64, 128), 40))
+    return services.add_film(patient, data, view="standing_lateral", taken_on=date(2026, 1, 5), actor=surgeon)
 
 
 # --- the declared matrix (T-18) ----------------------------------------------------------------
@@ -380,6 +396,18 @@ MATRIX: dict = {
     "api:get_complication": api_object(patch=True),
     "api:list_exams": api_object(post=True),
     "api:get_exam": api_object(),
+    # radiographs (issue 14): doctors measure; coordinators see and upload; JSON endpoints POST only
+    "imaging:film_list": object_view("clinical"),
+    "imaging:film_upload": object_page("clinical", post=400),
+    "imaging:film_viewer": object_view("clinical"),
+    "imaging:film_image": object_view("clinical"),
+    "imaging:film_compute": object_action("operating", post=200),
+    "imaging:film_measure": object_action("operating", post=400),
+    "imaging:agreement": {"GET": _login_page(operating=200, outsider=200), "POST": row(405, anonymous=302)},
+    "api:list_films": api_object(),
+    "api:get_film": api_object(),
+    "api:compute_film_values": api_object(get=False, post=True),
+    "api:save_film_measurement": api_object(get=False, post=True),
 }
 
 # Observed statuses that differ from the matrix because of a bug reported to the owning engineer;

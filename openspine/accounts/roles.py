@@ -37,6 +37,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "caselog.view_own": frozenset({Role.RESIDENT}),
     "caselog.confirm": ATTENDING_ROLES,
     "caselog.view_programme": frozenset({Role.DIRECTOR}),
+    # Radiographs (issue 14): clinical staff upload films; doctors place landmarks and save readings.
+    "imaging.film.add": CLINICAL_ROLES,
+    "imaging.measure": frozenset({Role.DIRECTOR, Role.SURGEON, Role.RESIDENT}),
 }
 
 
