@@ -32,6 +32,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "roles.grant": frozenset({Role.SECADMIN}),
     "system.configure": frozenset({Role.SYSADMIN}),
     "api.use": CLINICAL_ROLES,
+    # Research (issue 12): projects, cohorts, counts and de-identified exports; never identified rows.
+    "research.view": frozenset({Role.DIRECTOR, Role.RESEARCHER}),
+    "research.edit": frozenset({Role.DIRECTOR, Role.RESEARCHER}),
+    "research.export": frozenset({Role.DIRECTOR, Role.RESEARCHER}),
+    # The research API takes clinical tokens too, so each endpoint answers 403/404 by itself.
+    "research.api": CLINICAL_ROLES | {Role.RESEARCHER},
 }
 
 
