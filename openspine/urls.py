@@ -20,6 +20,7 @@ urlpatterns = [
     path("imaging/", include("openspine.imaging.urls")),
     path("quality/", include("openspine.analytics.urls")),
     path("teaching/", include("openspine.teaching.urls")),
+    path("research/", include("openspine.research.urls")),
     path("q/", include("openspine.portal.urls")),
     # Anyone may switch language, including on the login page and the patient portal.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -123,6 +123,7 @@ class World:
             extra={
                 "case_log_entry": entry,  # issue 11
                 "film": _make_film(patient, surgeon),  # issue 14
+                **_research_world(surgeon),  # issue 12
             },
         )
 
@@ -130,6 +131,7 @@ class World:
         """Return the object whose ``public_id`` the route's ``public_id`` parameter means."""
         text = route.route
         for marker, obj in (
+            *((f"research/{kind}/", self.extra.get(kind)) for kind in ("projects", "cohorts", "exports")),
             ("protocols/", self.protocol),
             ("exams/<", self.exam),
             ("films/<", self.extra.get("film")),
@@ -181,6 +183,13 @@ def _make_film(patient, surgeon):
     return services.add_film(patient, data, view="standing_lateral", taken_on=date(2026, 1, 5), actor=surgeon)
 
 
+def _research_world(surgeon) -> dict:
+    """A research project with an approval, a cohort and an export requested by someone else (T-49)."""
+    from tests.research.world import research_objects
+
+    return research_objects(surgeon)
+
+
 # --- the declared matrix (T-18) ----------------------------------------------------------------
 # Statuses as the product promises them, by role. Pages answer an anonymous visitor with a redirect
 # to the login page (302); the API answers 401. "outsider" is an attending of another department:
@@ -208,6 +217,7 @@ GROUPS = {
     "attending": ("director", "surgeon"),  # operation.sign
     "operating": ("director", "surgeon", "resident"),  # operation.edit
     "follow_up": ("director", "surgeon", "coordinator"),  # followup.manage
+    "research": ("director", "researcher"),  # research.view / research.edit / research.export
 }
 
 
@@ -269,6 +279,11 @@ def api_object(*, get: bool = True, patch: bool = False, post: bool = False) -> 
         "POST": allowed(422, 422) if post else row(405),
         "PATCH": allowed(422, 422) if patch else row(405),
     }
+
+
+def _research_api(get: int = 200, others: int = 403, outsider: int = 403) -> dict:
+    """A research API cell: research roles ``get``, other clinical roles ``others``, the rest 401."""
+    return {**row(401, clinical=others, outsider=outsider), **{r: get for r in GROUPS["research"]}}
 
 
 def api_list(*, post: bool) -> dict:
@@ -369,6 +384,20 @@ MATRIX: dict = {
         "POST": _login_page(attending=400, outsider=400),
     },
     "teaching:cohort": {"GET": _login_page(director=200), "POST": row(405, anonymous=302)},
+    # research (issue 12): projects, cohorts and counts for the research roles; an export is its
+    # requester's only (T-49), so everyone else who may use research pages gets 404
+    "research:project_list": list_page("research", outsider=403),
+    "research:project_create": {"GET": _login_page(research=200), "POST": _login_page(research=400)},
+    "research:project_detail": object_view("research"),
+    "research:approval_add": object_action("research", post=400),
+    "research:cohort_create": object_page("research", post=400),
+    "research:cohort_count": object_view("research"),
+    "research:cohort_detail": object_view("research"),
+    "research:cohort_edit": object_page("research", post=302),
+    "research:export_create": object_action("research", post=400),
+    "research:export_status": {"GET": row(404, anonymous=302), "POST": row(405, anonymous=302)},
+    "research:export_cancel": {"GET": row(405, anonymous=302), "POST": row(404, anonymous=302)},
+    "research:export_download": {"GET": row(404, anonymous=302), "POST": row(405, anonymous=302)},
     # the patient portal: no staff session counts; without a questionnaire session every page is gone
     "portal:home": {"GET": row(410), "POST": row(403)},
     "portal:question": {"GET": row(410), "POST": row(403)},
@@ -408,6 +437,13 @@ MATRIX: dict = {
     "api:get_film": api_object(),
     "api:compute_film_values": api_object(get=False, post=True),
     "api:save_film_measurement": api_object(get=False, post=True),
+    # research API: clinical and researcher tokens; research roles only past the door (403 for the
+    # others, 404 for the outsider on objects); an empty body fails the schema first (422)
+    "api:list_projects": {"GET": _research_api(get=200), "POST": row(405), "PATCH": row(405)},
+    "api:count_cohort": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
+    "api:create_cohort": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
+    "api:get_cohort": {"GET": _research_api(get=200, outsider=404), "POST": row(405), "PATCH": row(405)},
+    "api:add_cohort_version": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
 }
 
 # Observed statuses that differ from the matrix because of a bug reported to the owning engineer;

@@ -40,6 +40,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Radiographs (issue 14): clinical staff upload films; doctors place landmarks and save readings.
     "imaging.film.add": CLINICAL_ROLES,
     "imaging.measure": frozenset({Role.DIRECTOR, Role.SURGEON, Role.RESIDENT}),
+    # Research (issue 12): projects, cohorts, counts and de-identified exports; never identified rows.
+    "research.view": frozenset({Role.DIRECTOR, Role.RESEARCHER}),
+    "research.edit": frozenset({Role.DIRECTOR, Role.RESEARCHER}),
+    "research.export": frozenset({Role.DIRECTOR, Role.RESEARCHER}),
+    # The research API takes clinical tokens too, so each endpoint answers 403/404 by itself.
+    "research.api": CLINICAL_ROLES | {Role.RESEARCHER},
 }
 
 
