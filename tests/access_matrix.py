@@ -115,6 +115,7 @@ class World:
             session=session,
             protocol=follow_up.protocol_version.protocol,
             exam=exam,
+            extra=_interop_objects(surgeon),
         )
 
     def object_for(self, route: Route):
@@ -129,6 +130,8 @@ class World:
             ("admissions/<", self.admission),
             ("diagnoses/<", self.diagnosis),
             ("followup/", self.follow_up),
+            ("batches/<", self.extra.get("batch")),  # interop (issue 13)
+            ("hl7/messages/<", self.extra.get("message")),  # interop (issue 13)
         ):
             if marker in text and text.index(marker) < text.index("<"):
                 return obj
@@ -156,6 +159,13 @@ class World:
 
     def path(self, route: Route, *, missing: bool = False) -> str:
         return route_path(route, self.values_for(route, missing=missing))
+
+
+def _interop_objects(surgeon) -> dict:
+    """An import batch of the spine department and a dead HL7 message (issue 13)."""
+    from tests.interop.builders import make_batch, make_dead_message
+
+    return {"batch": make_batch(surgeon.department), "message": make_dead_message()}
 
 
 # --- the declared matrix (T-18) ----------------------------------------------------------------
@@ -341,6 +351,33 @@ MATRIX: dict = {
     "portal:language": {"GET": row(405), "POST": row(403)},
     "portal:text_size": {"GET": row(405), "POST": row(403)},
     "portal:link_open": {"GET": row(302), "POST": row(403)},
+    # hospital interfaces (issue 13): the records office imports; the sysadmin runs the HL7 feed.
+    # Another department's batch is 404; so is an HL7 message to anyone but the sysadmin.
+    "interop:batch_list": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": row(405, anonymous=302),
+    },
+    "interop:batch_upload": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": _login_page(director=400, coordinator=400),
+    },
+    "interop:batch_detail": {
+        "GET": _login_page(director=200, coordinator=200, outsider=404),
+        "POST": row(405, anonymous=302),
+    },
+    "interop:batch_commit": {
+        "GET": row(405, anonymous=302),
+        "POST": _login_page(director=302, coordinator=302, outsider=404),
+    },
+    "interop:mapping_edit": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": _login_page(director=400, coordinator=400),
+    },
+    "interop:message_list": {"GET": _login_page(sysadmin=200), "POST": row(405, anonymous=302)},
+    "interop:message_reprocess": {
+        "GET": row(405, anonymous=302),
+        "POST": row(404, anonymous=302, sysadmin=302),
+    },
     # API (bearer token; the schema and docs need a signed-in session)
     "api:api-root": {"GET": row(404), "POST": row(404), "PATCH": row(404)},
     "api:openapi-json": {method: row(200, anonymous=302) for method in ("GET", "POST", "PATCH")},

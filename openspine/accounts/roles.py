@@ -32,6 +32,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "roles.grant": frozenset({Role.SECADMIN}),
     "system.configure": frozenset({Role.SYSADMIN}),
     "api.use": CLINICAL_ROLES,
+    # Hospital interfaces (issue 13): the records office (coordinator) and the director import
+    # 病案首页 files; the sysadmin watches the HL7 feed and reprocesses its dead letters.
+    "interop.import": frozenset({Role.DIRECTOR, Role.COORDINATOR}),
+    "interop.hl7.manage": frozenset({Role.SYSADMIN}),
 }
 
 
