@@ -397,6 +397,7 @@ MATRIX: dict = {
     "api:get_complication": api_object(patch=True),
     "api:list_exams": api_object(post=True),
     "api:get_exam": api_object(),
+    "api:patient_fhir_bundle": api_object(),  # interop (issue 13)
 }
 
 # Observed statuses that differ from the matrix because of a bug reported to the owning engineer;
