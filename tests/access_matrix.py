@@ -124,6 +124,7 @@ class World:
                 "case_log_entry": entry,  # issue 11
                 "film": _make_film(patient, surgeon),  # issue 14
                 **_research_world(surgeon),  # issue 12
+                **_interop_objects(surgeon),  # issue 13
             },
         )
 
@@ -142,6 +143,8 @@ class World:
             ("diagnoses/<", self.diagnosis),
             ("followup/", self.follow_up),
             ("entries/", self.extra.get("case_log_entry")),
+            ("batches/<", self.extra.get("batch")),  # interop (issue 13)
+            ("hl7/messages/<", self.extra.get("message")),  # interop (issue 13)
         ):
             if marker in text and text.index(marker) < text.index("<"):
                 return obj
@@ -188,6 +191,13 @@ def _research_world(surgeon) -> dict:
     from tests.research.world import research_objects
 
     return research_objects(surgeon)
+
+
+def _interop_objects(surgeon) -> dict:
+    """An import batch of the spine department and a dead HL7 message (issue 13)."""
+    from tests.interop.builders import make_batch, make_dead_message
+
+    return {"batch": make_batch(surgeon.department), "message": make_dead_message()}
 
 
 # --- the declared matrix (T-18) ----------------------------------------------------------------
@@ -406,6 +416,33 @@ MATRIX: dict = {
     "portal:language": {"GET": row(405), "POST": row(403)},
     "portal:text_size": {"GET": row(405), "POST": row(403)},
     "portal:link_open": {"GET": row(302), "POST": row(403)},
+    # hospital interfaces (issue 13): the records office imports; the sysadmin runs the HL7 feed.
+    # Another department's batch is 404; so is an HL7 message to anyone but the sysadmin.
+    "interop:batch_list": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": row(405, anonymous=302),
+    },
+    "interop:batch_upload": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": _login_page(director=400, coordinator=400),
+    },
+    "interop:batch_detail": {
+        "GET": _login_page(director=200, coordinator=200, outsider=404),
+        "POST": row(405, anonymous=302),
+    },
+    "interop:batch_commit": {
+        "GET": row(405, anonymous=302),
+        "POST": _login_page(director=302, coordinator=302, outsider=404),
+    },
+    "interop:mapping_edit": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": _login_page(director=400, coordinator=400),
+    },
+    "interop:message_list": {"GET": _login_page(sysadmin=200), "POST": row(405, anonymous=302)},
+    "interop:message_reprocess": {
+        "GET": row(405, anonymous=302),
+        "POST": row(404, anonymous=302, sysadmin=302),
+    },
     # API (bearer token; the schema and docs need a signed-in session)
     "api:api-root": {"GET": row(404), "POST": row(404), "PATCH": row(404)},
     "api:openapi-json": {method: row(200, anonymous=302) for method in ("GET", "POST", "PATCH")},
@@ -444,6 +481,7 @@ MATRIX: dict = {
     "api:create_cohort": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
     "api:get_cohort": {"GET": _research_api(get=200, outsider=404), "POST": row(405), "PATCH": row(405)},
     "api:add_cohort_version": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
+    "api:patient_fhir_bundle": api_object(),  # interop (issue 13)
 }
 
 # Observed statuses that differ from the matrix because of a bug reported to the owning engineer;

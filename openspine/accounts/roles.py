@@ -46,6 +46,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "research.export": frozenset({Role.DIRECTOR, Role.RESEARCHER}),
     # The research API takes clinical tokens too, so each endpoint answers 403/404 by itself.
     "research.api": CLINICAL_ROLES | {Role.RESEARCHER},
+    # Hospital interfaces (issue 13): the records office (coordinator) and the director import
+    # 病案首页 files; the sysadmin watches the HL7 feed and reprocesses its dead letters.
+    "interop.import": frozenset({Role.DIRECTOR, Role.COORDINATOR}),
+    "interop.hl7.manage": frozenset({Role.SYSADMIN}),
 }
 
 
