@@ -69,11 +69,7 @@ def funnel_svg(title: str, target: float | None, points) -> str:
             ),
         )
     )
-    theta = (
-        alt.Chart(alt.Data(values=[{"rate": target}]))
-        .mark_rule(color="#333")
-        .encode(y="rate:Q")
-    )
+    theta = alt.Chart(alt.Data(values=[{"rate": target}])).mark_rule(color="#333").encode(y="rate:Q")
     domain = [labels[k] for k in POSITION_STYLE]
     marks = (
         alt.Chart(alt.Data(values=dots))
@@ -132,3 +128,45 @@ def _limit_curves(target: float, smallest: int, largest: int) -> list[dict]:
                 curve = f"{lim.level}-{side}"
                 rows.append({"n": n, "rate": value, "limit": names[lim.level], "curve": curve})
     return rows
+
+
+def calibration_svg(groups, *, title: str) -> str:
+    """Return the decile calibration plot of a risk model (outcomes.md 3.5) as SVG, "" without groups.
+
+    ``groups`` are (mean predicted risk, observed rate, n) per tenth of predicted risk
+    (:attr:`RiskModelVersion.calibration_groups`). The diagonal is perfect calibration; the table
+    beside the chart is its text alternative.
+    """
+    if not groups:
+        return ""
+    import altair as alt
+    import vl_convert
+
+    dots = [{"predicted": p, "observed": o, "n": n} for p, o, n in groups]
+    top = max(max(p for p, _o, _n in groups), max(o for _p, o, _n in groups), 0.01) * 1.1
+    x = alt.X(
+        "predicted:Q",
+        title=_("Mean predicted risk"),
+        scale=alt.Scale(domain=[0, top]),
+        axis=alt.Axis(format=".0%"),
+    )
+    y = alt.Y(
+        "observed:Q", title=_("Observed rate"), scale=alt.Scale(domain=[0, top]), axis=alt.Axis(format=".0%")
+    )
+    diagonal = (
+        alt.Chart(alt.Data(values=[{"predicted": 0, "observed": 0}, {"predicted": top, "observed": top}]))
+        .mark_line(color="#777", strokeDash=[6, 3], strokeWidth=1)
+        .encode(x=x, y=y)
+    )
+    points = (
+        alt.Chart(alt.Data(values=dots)).mark_point(filled=True, size=60, color="#4a6fa5").encode(x=x, y=y)
+    )
+    chart = alt.layer(diagonal, points).properties(
+        width=320,
+        height=320,
+        title=alt.Title(
+            title, subtitle=[_("One point per tenth of predicted risk; dashed line: perfect calibration.")]
+        ),
+        description=_("Calibration plot; the table lists every point."),
+    )
+    return vl_convert.vegalite_to_svg(chart.to_dict())
