@@ -14,6 +14,12 @@ says so). Nothing the surgeon controls during the operation (time, blood loss, i
 Population [R, 3.1]: tumour, tuberculosis / infection, trauma and spinal cord injury are left out
 of the degenerative benchmark, "pooling them makes adjustment meaningless".
 
+The order matters: a predictor that earlier ones determine (collinear) is left out and named
+(:func:`openspine.analytics.services.fit_risk_model`), so the procedure group comes before the
+disease area and the approach.
+
+"levels" is the number of vertebrae from the most cranial to the most caudal level treated.
+
 Missing values are never dropped (3.2.6): unknown levels become ``levels_unknown = 1`` with
 ``levels = 0`` (a missing-indicator term).
 
@@ -47,8 +53,8 @@ PREDICTORS = (
     "levels",
     "levels_unknown",
     "revision",
-    "disease_area",
     "procedure_group",
+    "disease_area",
     "approach",
 )
 NOT_RECORDED = ("BMI", "smoking", "diabetes", "osteoporosis", "symptom duration", "employment")

@@ -55,6 +55,8 @@ class Card:
     baselines: list  # (predictor label, reference level label) of every categorical predictor
     calibration: str
     history: list
+    dropped: list = ()  # labels of predictors constant in the development data
+    aliased: list = ()  # labels of predictors determined by earlier ones
 
 
 def outcome_title(outcome: str) -> str:
@@ -98,6 +100,8 @@ def cards_for(department_id: int) -> list[Card]:
                 _baselines(fitted) if fitted else [],
                 charts.calibration_svg(fitted.calibration_groups, title=title) if fitted else "",
                 versions,
+                _labels(fitted.dropped_predictors) if fitted else [],
+                _labels(fitted.population.get("aliased_predictors", [])) if fitted else [],
             )
         )
     return cards
@@ -115,3 +119,7 @@ def _baselines(version: RiskModelVersion) -> list[tuple[str, str]]:
         (str(PREDICTOR_LABELS.get(name, name)), str(LEVEL_LABELS.get(name, {}).get(levels[0], levels[0])))
         for name, levels in sorted(version.levels.items())
     ]
+
+
+def _labels(names) -> list[str]:
+    return [str(PREDICTOR_LABELS.get(name, name)) for name in names]

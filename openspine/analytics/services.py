@@ -69,7 +69,9 @@ def fit_risk_model(department, outcome: str, *, actor=None, today: date) -> Risk
     )
     rows = casemix.case_rows(operations, outcome, today)
     predictors, dropped = _varying(rows, casemix.PREDICTORS)
+    predictors, aliased = _independent(rows, predictors)
     fields = _common_fields(department, outcome, window, rows, predictors, dropped, actor)
+    fields["population"]["aliased_predictors"] = aliased
     if not rows:
         fields.update(_refusal(REFUSED_NO_ROWS))
         return _store(fields, actor)
@@ -77,7 +79,10 @@ def fit_risk_model(department, outcome: str, *, actor=None, today: date) -> Risk
         fields.update(_refusal(REFUSED_CONSTANT))
         return _store(fields, actor)
     try:
-        model = risk.fit_risk_model(rows, outcome="y", predictors=predictors, model_id=outcome, version="")
+        with translation.override("en"):  # the stored reason is English; the page translates by code
+            model = risk.fit_risk_model(
+                rows, outcome="y", predictors=predictors, model_id=outcome, version=""
+            )
     except risk.TooFewEventsError as refusal:
         detail = {"events": refusal.events, "parameters": refusal.parameters, "required": refusal.required}
         fields.update(_refusal(REFUSED_TOO_FEW_EVENTS, refusal, **detail))
@@ -98,6 +103,26 @@ def _refusal(code: str, error: Exception | None = None, **detail) -> dict:
         "refusal_detail": detail,
         "refusal_reason": text,
     }
+
+
+def _independent(rows, names) -> tuple[list[str], list[str]]:
+    """Keep predictors in order while each adds all its columns to the design's rank (outcomes.md 3.2).
+
+    A predictor determined by earlier ones (an approach implied by the procedure group, say) would
+    make the coefficients not unique; it is left out and named on the card instead.
+    """
+    if not rows:
+        return list(names), []
+    levels = risk._levels(rows, names)
+    kept, aliased = [], []
+    for name in names:
+        trial = [*kept, name]
+        design = risk._design(rows, trial, levels)
+        if int(np.linalg.matrix_rank(design)) == design.shape[1]:
+            kept = trial
+        else:
+            aliased.append(name)
+    return kept, aliased
 
 
 def _varying(rows, names) -> tuple[list[str], list[str]]:

@@ -115,3 +115,20 @@ def test_the_refit_command_reports_each_outcome(surgeon, capsys):
 def test_the_refit_command_names_the_known_departments(surgeon):
     with pytest.raises(CommandError, match="department: no department 'nosuch'; known: spine"):
         call_command("refit_risk_models", "--department", "nosuch")
+
+
+@pytest.mark.django_db
+def test_a_predictor_the_earlier_ones_determine_is_left_out_and_named(surgeon):
+    cases = _risky_cases(300)
+    for n, case in enumerate(cases):
+        fusion = n % 2 == 0  # every fusion is posterior, every discectomy anterior: approach adds nothing
+        case.update(
+            procedure="fusion_tlif" if fusion else "discectomy_med",
+            approach="posterior" if fusion else "anterior",
+        )
+    bulk_operations(surgeon, cases)
+    version = services.fit_risk_model(surgeon.department, "S1_30d", actor=None, today=TODAY)
+    assert version.is_fitted
+    assert "procedure_group" in version.predictors and "approach" not in version.predictors
+    assert version.population["aliased_predictors"] == ["approach"]
+    assert "procedure_group=fusion" in version.terms
