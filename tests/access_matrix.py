@@ -374,6 +374,12 @@ MATRIX: dict = {
         "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
         "POST": row(405, anonymous=302),
     },
+    # issue 10: risk model cards (aggregates, no patient); only the director may queue a refit
+    "analytics:risk_models": {
+        "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
+        "POST": row(405, anonymous=302),
+    },
+    "analytics:risk_models_refit": {"GET": row(405, anonymous=302), "POST": _login_page(director=302)},
     # spinal cord injury
     "sci:exam_list": object_view("clinical"),
     "sci:exam_create": object_page("clinical", post=400),

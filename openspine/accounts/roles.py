@@ -27,6 +27,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # an attending sees their own beside the department's.
     "quality.view_all": frozenset({Role.DIRECTOR, Role.AUDITOR}),
     "quality.view_own": frozenset({Role.SURGEON}),
+    # Issue 10: the director may refit the department's risk models (a background task).
+    "quality.refit_models": frozenset({Role.DIRECTOR}),
     # Oversight.
     "audit.view": frozenset({Role.AUDITOR}),
     "roles.grant": frozenset({Role.SECADMIN}),
