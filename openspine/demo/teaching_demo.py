@@ -55,7 +55,10 @@ def _recent_operations(staff, today) -> list:
         status="signed", performed_on__gte=today - timedelta(days=RECENT_DAYS), team__user__in=staff.residents
     )
     ids = list(
-        signed.order_by("-performed_on", "id").values_list("id", flat=True).distinct()[:MAX_OPERATIONS]
+        # Ordered by what both seeding paths share (not by id), so bulk and service seeds pick the same.
+        signed.order_by("-performed_on", "patient__mrn", "id")
+        .values_list("id", flat=True)
+        .distinct()[:MAX_OPERATIONS]
     )
     return list(Operation.objects.filter(id__in=ids).select_related("primary_surgeon", "diagnosis"))
 
@@ -75,10 +78,12 @@ def _confirm_older(today) -> int:
         state=EntryState.PENDING, performed_on__lt=today - timedelta(days=CONFIRMED_AFTER_DAYS)
     ).select_related("attending", "trainee", "operation")
     count = 0
-    for entry in older.order_by("id"):
-        level = LEVELS[entry.operation_id % len(LEVELS)]
-        if entry.operation_id % 3:
-            services.rate_own_entry(entry, actor=entry.trainee, zwisch=LEVELS[(entry.operation_id + 1) % 4])
+    # Ratings follow the entry's place in a stable order (not its id), the same on both seeding paths.
+    stable = older.order_by("performed_on", "operation__patient__mrn", "trainee__username")
+    for n, entry in enumerate(stable):
+        level = LEVELS[n % len(LEVELS)]
+        if n % 3:
+            services.rate_own_entry(entry, actor=entry.trainee, zwisch=LEVELS[(n + 1) % 4])
         services.confirm_case_log_entry(entry, actor=entry.attending, zwisch=level)
         count += 1
     return count
