@@ -2,7 +2,7 @@
 
 Usage (``make bench`` runs it after the scale benchmark; ``bench/run.py --help`` lists the options)::
 
-    bench/run.py --export-only --export-operations 90000 --export-rows 100000,1000000
+    bench/run.py --export-only --export-operations 100000 --export-rows 100000,1000000
 
 What it does:
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_scale  # noqa: E402
-from pg import ROOT, VAR, django_env, log, psql, row_counts, run_django  # noqa: E402
+from pg import ROOT, VAR, commit_of, django_env, log, psql, row_counts, run_django  # noqa: E402
 
 WORKER = str(ROOT / "bench" / "export_worker.py")
 RSS_LIMIT_MB = 150
@@ -106,6 +106,7 @@ def export(options, machine: str) -> str:
         "Machine": machine,
         "Command": f"`{options.command}`",
         "Data": f"`{base}`: " + ", ".join(f"{n:,} {label}" for label, n in row_counts(base).items()),
+        "Code": f"`{ROOT}` at {commit_of(ROOT)}",
         "PostgreSQL": psql("SHOW server_version"),
         "Load average (1/5/15 min)": "before "
         + "/".join(f"{v:.2f}" for v in load_before)
@@ -121,7 +122,7 @@ def export(options, machine: str) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("export benchmark")
     group.add_argument(
-        "--export-operations", type=int, default=90000, help="index operations in its base database (90000)"
+        "--export-operations", type=int, default=100000, help="index operations in its base database (100000)"
     )
     group.add_argument(
         "--export-rows",
