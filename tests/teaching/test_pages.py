@@ -151,3 +151,28 @@ def test_director_sees_the_cohort_and_who_is_behind(
     assert response.status_code == 200
     rows = {r["trainee"].user.username: r["progress"][0] for r in response.context["rows"]}
     assert rows["resident"].pending == 1 and rows["junior"].pending == 0
+
+
+def test_without_htmx_rating_and_confirming_redirect_back_with_a_message(
+    client_for, trainee, surgeon, day_entries
+):
+    mine, _theirs = day_entries
+    rate = reverse("teaching:entry_rate", args=[mine.public_id])
+    assert client_for(trainee).post(rate, {})["Location"] == reverse("teaching:caselog_mine")
+    assert client_for(trainee).post(rate, {"zwisch": "active_help"}).status_code == 302
+    assert mine.ratings.get().rater_role == "self"
+    confirm = reverse("teaching:entry_confirm", args=[mine.public_id])
+    assert client_for(surgeon).post(confirm, {})["Location"] == reverse("teaching:confirmation_list")
+    client_for(surgeon).post(confirm, {f"{mine.public_id}-zwisch": "active_help"})
+    mine.refresh_from_db()
+    assert mine.state == "confirmed"
+
+
+def test_operation_page_shows_the_portion_the_trainee_did(client_for, patient, surgeon, trainee):
+    operation = builders.make_operation(patient, actor=surgeon, team=[(trainee, "assistant_1", ["critical"])])
+    html = (
+        client_for(surgeon)
+        .get(reverse("surgery:operation_detail", args=[operation.public_id]))
+        .content.decode()
+    )
+    assert "I助" in html and str(operation.team.get().portion_labels[0]) in html
