@@ -175,9 +175,10 @@ class OperationForm(forms.ModelForm):
     def _team_querysets(self, department):
         surgeons = _staff(department, [Role.SURGEON, Role.DIRECTOR, Role.RESIDENT])
         residents = _staff(department, [Role.RESIDENT])
-        for name in ("first_assistant", "second_assistant", "observers", "assistants"):
+        for name in ("first_assistant", "second_assistant", "assistants"):
             self.fields[name].queryset = surgeons
-        for name in ("trainee_surgeon", "teaching_assistant", "resident_operators"):
+        # Observers are trainees watching; the attendings already have their own roles.
+        for name in ("trainee_surgeon", "teaching_assistant", "observers", "resident_operators"):
             self.fields[name].queryset = residents
         self.fields["anaesthetists"].queryset = _staff(department, [Role.ANAESTHETIST])
         legacy = set()

@@ -327,7 +327,11 @@ def rate_own_entry(entry, *, actor, zwisch) -> AutonomyRating:
         entry=entry, rater=actor, rater_role=RaterRole.SELF, value=zwisch, rated_at=timezone.now()
     )
     audit.record(
-        actor, "teaching.autonomyrating.added", entry, after={"rater_role": "self", "zwisch": zwisch}
+        actor,
+        "teaching.autonomyrating.added",
+        entry,
+        after={"rater_role": "self", "zwisch": zwisch},
+        patient=entry.operation.patient,
     )
     return rating
 
