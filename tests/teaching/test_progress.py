@@ -96,3 +96,30 @@ def test_the_command_refuses_a_file_of_neither_kind(tmp_path, db):
 
 def test_the_command_loads_the_shipped_category_map_again_without_change(db):
     call_command("load_teaching_table", str(DATA / "category_map_2026.1.json"))
+
+
+def _rules():
+    from openspine.teaching.models import CategoryMap
+
+    return list(CategoryMap.objects.get(version="2026.1").rules.all())
+
+
+def test_mapping_flags_icd9_code_disagreeing_with_structured_fields(db):
+    from openspine.teaching.categories import icd9_disagreements
+
+    # 81.07 (posterior lumbar fusion) recorded, but the structured fields show a decompression only.
+    assert icd9_disagreements(["decompression"], ["03.09", "81.07"], _rules()) == [
+        ("81.07", "code_without_category")
+    ]
+    # A fusion ticked with only a decompression code: the fusion lacks its code.
+    assert ("thoracolumbar_posterior_fusion", "category_without_code") in icd9_disagreements(
+        ["decompression", "thoracolumbar_posterior_fusion"], ["03.09"], _rules()
+    )
+    assert (
+        icd9_disagreements(
+            ["thoracolumbar_posterior_fusion", "instrumentation"], ["81.07", "84.82"], _rules()
+        )
+        == []
+    )
+    # No codes from the HIS: nothing to compare; a category without a specific code is never flagged.
+    assert icd9_disagreements(["deformity", "decompression"], [], _rules()) == []
