@@ -208,6 +208,7 @@ def cohort(request):
     form, chosen = _chosen_set(request, request.user)
     if chosen is None:
         chosen = RequirementSet.objects.order_by("is_example", "-effective_from").first()
+        form = RequirementSetFilter(initial={"requirement_set": chosen.code if chosen else None})
     rows = []
     for trainee in trainees:
         entries = _log_of(trainee.user)
