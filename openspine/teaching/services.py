@@ -343,6 +343,31 @@ def rate_own_entry(entry, *, actor, zwisch) -> AutonomyRating:
     return rating
 
 
+@transaction.atomic
+def dispute_case_log_entry(entry, *, actor, reason: str) -> CaseLogEntry:
+    """Let the trainee say the derived role or categories are wrong; the attending then resolves it."""
+    if actor.pk != entry.trainee_id:
+        raise DomainError(_("Only the trainee can dispute their own case-log entry."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what is wrong with the entry.")})
+    if entry.state != EntryState.PENDING:
+        raise DomainError(_("Only a pending entry can be disputed."))
+    before = _entry_summary(entry)
+    entry.state, entry.state_reason = EntryState.DISPUTED, reason
+    entry.save(update_fields=["state", "state_reason"])
+    audit.record(
+        actor,
+        "teaching.caselogentry.disputed",
+        entry,
+        before=before,
+        after=_entry_summary(entry),
+        reason=reason,
+        patient=entry.operation.patient,
+    )
+    return entry
+
+
 def visible_ratings(entry, viewer) -> dict[str, str | None]:
     """Return {"self": level, "attending": level} as ``viewer`` may see them.
 

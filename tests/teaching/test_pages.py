@@ -176,3 +176,32 @@ def test_operation_page_shows_the_portion_the_trainee_did(client_for, patient, s
         .content.decode()
     )
     assert "I助" in html and str(operation.team.get().portion_labels[0]) in html
+
+
+def test_trainee_disputes_a_pending_entry_with_a_reason_and_the_attending_resolves_it(
+    client_for, trainee, surgeon, day_entries
+):
+    mine, _theirs = day_entries
+    url = reverse("teaching:entry_dispute", args=[mine.public_id])
+    client_for(trainee).post(url, {"reason": ""})
+    mine.refresh_from_db()
+    assert mine.state == "pending_confirmation"
+    client_for(trainee).post(url, {"reason": "I only assisted."})
+    mine.refresh_from_db()
+    assert mine.state == "disputed" and mine.state_reason == "I only assisted."
+    event = AuditEvent.objects.get(action="teaching.caselogentry.disputed")
+    assert event.reason == "I only assisted." and event.before["state"] == "pending_confirmation"
+    services.confirm_case_log_entry(mine, actor=surgeon, zwisch="active_help", credit_role="first_assistant")
+    mine.refresh_from_db()
+    assert (mine.state, mine.credit_role) == ("confirmed", "first_assistant")
+
+
+def test_only_the_trainee_disputes_and_only_a_pending_entry(trainee, surgeon, day_entries):
+    from openspine.core.errors import DomainError
+
+    mine, _theirs = day_entries
+    with pytest.raises(DomainError):
+        services.dispute_case_log_entry(mine, actor=surgeon, reason="x")
+    services.confirm_case_log_entry(mine, actor=surgeon, zwisch="active_help")
+    with pytest.raises(DomainError):
+        services.dispute_case_log_entry(mine, actor=trainee, reason="late")
