@@ -234,6 +234,16 @@ class OperationForm(forms.ModelForm):
             }
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        has_trainee = cleaned.get("trainee_surgeon") or cleaned.get("first_assistant")
+        if cleaned.get("trainee_portion") and not has_trainee:
+            self.add_error(
+                "trainee_portion",
+                _("Choose the trainee surgeon or the first assistant who did this portion."),
+            )
+        return cleaned
+
     def _post_clean(self):
         # The service validates the record as a whole (with its children) inside one transaction;
         # running the model checks here too would report each error twice and touch the instance.
