@@ -25,7 +25,6 @@ from openspine.core.fields import index_value
 from openspine.core.validators import normalise_national_id
 from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX, Planner, mrn_of, patient_rng
-from openspine.demo.teaching_demo import seed_teaching
 from openspine.patients import services as patients
 from openspine.patients.choices import ConsentKind
 from openspine.patients.models import NATIONAL_ID_PURPOSE, Patient
@@ -202,7 +201,6 @@ def seed(
             gc.collect()
         if progress:
             progress(indices.stop, total)
-    counts.update(seed_teaching(staff, today))
     return dict(counts)
 
 
