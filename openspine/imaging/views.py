@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openspine.accounts.roles import can
@@ -75,6 +76,28 @@ def film_upload(request, public_id):
     return render(request, "imaging/film_upload.html", {"form": form, "patient": patient}, status=status)
 
 
+# The part of a step each click places, by the last word of its landmark name.
+CLICK_PARTS = {
+    "anterior": gettext_lazy("anterior corner"),
+    "posterior": gettext_lazy("posterior corner"),
+    "anterosuperior": gettext_lazy("anterior upper corner"),
+    "posterosuperior": gettext_lazy("posterior upper corner"),
+    "posteroinferior": gettext_lazy("posterior lower corner"),
+    "anteroinferior": gettext_lazy("anterior lower corner"),
+    "top": gettext_lazy("top"),
+    "bottom": gettext_lazy("bottom"),
+    "start": gettext_lazy("first end"),
+    "end": gettext_lazy("second end"),
+}
+
+
+def _click_label(step_name: str, landmark: str, index: int, count: int) -> str:
+    if count == 1:
+        return step_name
+    part = CLICK_PARTS.get(landmark.rsplit("_", 1)[-1])
+    return f"{step_name} · {part}" if part else f"{step_name} ({index}/{count})"
+
+
 def _steps(view: str) -> list[dict]:
     zh = translation.get_language().startswith("zh")
     steps = []
@@ -82,7 +105,7 @@ def _steps(view: str) -> list[dict]:
         name = step.name_zh if zh else step.name_en
         count = len(step.landmarks)
         landmarks = [
-            {"name": landmark, "label": name if count == 1 else f"{name} ({index}/{count})"}
+            {"name": landmark, "label": _click_label(name, landmark, index, count)}
             for index, landmark in enumerate(step.landmarks, start=1)
         ]
         steps.append({"code": step.code, "name": name, "landmarks": landmarks})
