@@ -168,7 +168,8 @@ def test_prom_scores_join_the_chart(patient, surgeon, lateral_film, lateral, mon
         charts, "prom_series", lambda p: {"odi": [(DAY, 40.0), (DAY + datetime.timedelta(days=30), 40.0)]}
     )
     chart = charts.build_chart(patient)
-    assert [panel.title for panel in chart["panels"]][1] == "PROM scores"
+    assert [panel.title for panel in chart["panels"]][1] == "Oswestry Disability Index"
+    assert charts.instrument_name("nosuch") == "nosuch"
     assert chart["panels"][1].points[0]["value"] == 40.0
 
 
