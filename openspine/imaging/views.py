@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from openspine.accounts.roles import can
 from openspine.core.errors import DomainError
-from openspine.imaging import agreement, charts, display, services
+from openspine.imaging import agreement, charts, display, lenke_inputs, services
 from openspine.imaging.access import get_film_for
 from openspine.imaging.forms import FilmUploadForm
 from openspine.patients.access import check_capability, get_patient_for, record_opened
@@ -38,6 +38,7 @@ def film_list(request, public_id):
         "patient": patient,
         "films": films,
         "chart": charts.build_chart(patient),
+        "lenke": lenke_inputs.visits_of(films),
         "can_add": can(request.user, "imaging.film.add"),
     }
     return render(request, "imaging/film_list.html", context)

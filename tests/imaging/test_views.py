@@ -156,6 +156,7 @@ def test_film_list_charts_cobb_and_pi_ll_beside_proms(client_for, surgeon, patie
     page = client_for(surgeon).get(f"/imaging/patients/{patient.public_id}/films/")
     assert page.status_code == 200 and len(page.context["chart"]["panels"]) == 1
     assert "<svg" in page.content.decode()
+    assert page.context["lenke"][0]["missing"] == ["pt_cobb", "tll_cobb"]  # only the MT curve was clicked
 
 
 def test_chart_is_absent_without_measurements(patient):
