@@ -9,7 +9,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -227,3 +227,16 @@ def agreement_page(request):
     """Show inter-reader agreement on the department's films measured by two readers (imaging.md §1.3)."""
     check_capability(request.user, "imaging.measure", target="imaging.agreement")
     return render(request, "imaging/agreement.html", {"report": agreement.report_for(request.user)})
+
+
+@require_POST
+def film_burned_in(request, public_id):
+    """Record the reader's look for burned-in identifiers on the film, then go back to it."""
+    film = get_film_for(request.user, public_id, action="measure")
+    choice = {"yes": True, "no": False}.get(request.POST.get("has_text", ""))
+    try:
+        services.record_burned_in_check(film, has_text=choice, actor=request.user)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    messages.success(request, _("Burned-in text check recorded."))
+    return redirect("imaging:film_viewer", public_id=film.public_id)

@@ -208,3 +208,19 @@ def test_patient_page_links_to_radiographs_and_timeline(client_for, surgeon, pat
 def test_missing_display_file_is_404(client_for, surgeon, lateral_film):
     services.display_path(lateral_film).unlink()
     assert client_for(surgeon).get(f"/imaging/films/{lateral_film.public_id}/image.png").status_code == 404
+
+
+def test_burned_in_check_from_the_viewer(client_for, surgeon, lateral_film):
+    client = client_for(surgeon)
+    response = client.post(f"/imaging/films/{lateral_film.public_id}/burned-in/", {"has_text": "no"})
+    assert response.status_code == 302
+    lateral_film.refresh_from_db()
+    assert lateral_film.burned_in_text is False and lateral_film.burned_in_checked_by == surgeon
+    assert (
+        client.post(f"/imaging/films/{lateral_film.public_id}/burned-in/", {"has_text": "maybe"}).status_code
+        == 400
+    )
+    assert (
+        "Checked: no burned-in identifiers."
+        in client.get(f"/imaging/films/{lateral_film.public_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
