@@ -192,7 +192,12 @@
       } else {
         td.textContent = value.toFixed(1) + (row.unit === "°" ? "°" : " " + row.unit);
         var convex = state.values[row.key.replace("_cobb", "_convex")];
-        if (row.key.indexOf("_cobb") > 0 && convex) { td.textContent += " · " + (cfg.convex[convex] || convex); }
+        if (row.key.indexOf("_cobb") > 0 && convex) {
+          var side = document.createElement("span");
+          side.className = "im-convex";
+          side.textContent = cfg.convex[convex] || convex;
+          td.appendChild(side);
+        }
       }
       td.className = "num";
       tr.appendChild(th); tr.appendChild(td); body.appendChild(tr);
