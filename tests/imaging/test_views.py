@@ -153,9 +153,11 @@ def test_film_list_charts_cobb_and_pi_ll_beside_proms(client_for, surgeon, patie
     series = charts.radiograph_series(patient)
     assert series["pi_ll"] == [(DAY, pytest.approx(5, abs=1e-3))]
     assert series["cobb"] == [(DAY + datetime.timedelta(days=90), pytest.approx(42, abs=1e-2))]
-    page = client_for(surgeon).get(f"/imaging/patients/{patient.public_id}/films/")
+    page = client_for(surgeon).get(f"/imaging/patients/{patient.public_id}/films/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and len(page.context["chart"]["panels"]) == 1
     assert "<svg" in page.content.decode()
+    sva = next(row for film in page.context["films"] for row in film.rows_shown if row["key"] == "sva_mm")
+    assert str(sva["calibration"]) == "detector plane, not corrected for magnification"
     assert page.context["lenke"][0]["missing"] == ["pt_cobb", "tll_cobb"]  # only the MT curve was clicked
 
 

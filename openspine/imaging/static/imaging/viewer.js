@@ -191,6 +191,12 @@
           ? text.needs_calibration : "—";
       } else {
         td.textContent = value.toFixed(1) + (row.unit === "°" ? "°" : " " + row.unit);
+        if (row.unit === "mm") {
+          var note = document.createElement("span");
+          note.className = "im-convex";
+          note.textContent = cfg.calibrations[label] || label;
+          td.appendChild(note);
+        }
         var convex = state.values[row.key.replace("_cobb", "_convex")];
         if (row.key.indexOf("_cobb") > 0 && convex) {
           var side = document.createElement("span");
