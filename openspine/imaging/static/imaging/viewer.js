@@ -124,6 +124,7 @@
     if (active === -1) { active = nextActive(0); }
     renderSteps();
     draw();
+    if (!cfg.can_measure) { return; }  // values come from the server, which only measurers may ask
     clearTimeout(timer);
     timer = setTimeout(compute, 120);
   }
@@ -253,7 +254,7 @@
     if (!drag) { return; }
     var d = drag; drag = null;
     if (d.point) { if (!d.moved) { history.pop(); } else { changed(); } return; }
-    if (d.moved || active < 0) { return; }
+    if (d.moved || active < 0 || !cfg.can_measure) { return; }
     var p = toImage(d.start[0], d.start[1]);
     if (!onImage(p)) { status(text.outside, true); return; }
     setPoint(order[active].name, p);
@@ -317,7 +318,7 @@
   active = nextActive(0);
   renderSteps();
   renderValues();
-  if (Object.keys(points).length) { compute(); }
+  if (cfg.can_measure && Object.keys(points).length) { compute(); }
 
   window.openspineViewer = {
     ready: ready,
