@@ -25,6 +25,7 @@ from openspine.core.fields import index_value
 from openspine.core.validators import normalise_national_id
 from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX, Planner, mrn_of, patient_rng
+from openspine.demo.research_demo import seed_research
 from openspine.patients import services as patients
 from openspine.patients.models import NATIONAL_ID_PURPOSE, Patient
 from openspine.proms.demo import seed_follow_up_history
@@ -198,6 +199,7 @@ def seed(
             gc.collect()
         if progress:
             progress(indices.stop, total)
+    counts["research_projects"] = seed_research(today=today)
     return dict(counts)
 
 

@@ -65,3 +65,20 @@ FINISHED_STATUSES = (
 class ComplicationFilter(models.TextChoices):
     ANY = "any", _("With at least one complication")
     NONE = "none", _("Without complications")
+
+
+# Labels of the surgery app's procedure groups (surgery.choices.PROCEDURE_GROUPS keys).
+PROCEDURE_GROUP_LABELS = {
+    "decompression": _("Decompression"),
+    "discectomy": _("Discectomy"),
+    "fusion": _("Fusion"),
+    "stabilisation": _("Stabilisation"),
+    "arthroplasty": _("Disc arthroplasty"),
+    "laminoplasty": _("Laminoplasty"),
+    "augmentation": _("Vertebral augmentation"),
+    "osteotomy": _("Osteotomy"),
+    "tumour": _("Tumour surgery"),
+    "infection": _("Surgery for infection"),
+    "deformity": _("Deformity correction"),
+    "other": _("Other"),
+}

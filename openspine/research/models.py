@@ -192,6 +192,13 @@ class CohortVersion(TimestampedModel):
     def __str__(self):
         return f"{self.cohort} v{self.number}"
 
+    @property
+    def summary(self) -> list[str]:
+        """The criteria in words."""
+        from openspine.research.criteria import describe
+
+        return describe(self.criteria)
+
 
 class SubjectKey(models.Model):
     """A patient's random pseudonym and secret date offset within one project (T-46, T-47).

@@ -16,7 +16,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openspine import audit
+from openspine.audit import services as audit
 from openspine.core.errors import DomainError
 from openspine.research.choices import ExportMode, ExportStatus
 from openspine.research.criteria import CriteriaError, compile_criteria, parse

@@ -248,3 +248,24 @@ def test_expired_files_are_purged(cohort, researcher):
     assert services.purge_expired_exports(now=run.expires_at + timedelta(seconds=1)) == 1
     run.refresh_from_db()
     assert run.status == ExportStatus.EXPIRED and not run.file and not run.downloadable
+
+
+def test_an_unexpected_failure_marks_the_run_failed_and_is_raised(cohort, researcher, monkeypatch):
+    run = make_run(cohort, researcher)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(bundle, "write_bundle", broken)
+    with pytest.raises(RuntimeError):
+        services.execute_export(run)
+    run.refresh_from_db()
+    assert run.status == ExportStatus.FAILED and "administrator" in run.message
+    assert "disk full" not in run.message
+
+
+def test_a_stored_version_that_no_longer_parses_fails_cleanly(cohort, researcher):
+    run = make_run(cohort, researcher)
+    type(cohort).objects.filter(pk=cohort.pk).update(criteria={"disease_areas": ["retired_area"]})
+    run.refresh_from_db()
+    assert services.execute_export(run).status == ExportStatus.FAILED
