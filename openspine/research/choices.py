@@ -34,7 +34,11 @@ class ExportMode(models.TextChoices):
 
 
 class ExportLayout(models.TextChoices):
+    """Renderings of the canonical long table; the long file is always in the bundle."""
+
     LONG = "long", _("Long: one row per subject, timepoint and instrument")
+    WIDE = "wide", _("Long and wide: one row per index operation")
+    REDCAP = "redcap", _("Long and REDCap: data dictionary and records with event rows")
 
 
 class ExportFormat(models.TextChoices):

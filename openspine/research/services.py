@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from openspine.audit import services as audit
 from openspine.core.errors import DomainError
-from openspine.research.choices import ExportMode, ExportStatus
+from openspine.research.choices import ExportLayout, ExportMode, ExportStatus
 from openspine.research.criteria import CriteriaError, compile_criteria, parse
 from openspine.research.export import bundle, canary
 from openspine.research.models import Cohort, CohortVersion, EthicsApproval, ExportRun, ResearchProject
@@ -118,7 +118,12 @@ def save_cohort(
 
 @transaction.atomic
 def request_export(
-    version: CohortVersion, *, actor, purpose: str, mode: str = ExportMode.DEIDENTIFIED
+    version: CohortVersion,
+    *,
+    actor,
+    purpose: str,
+    mode: str = ExportMode.DEIDENTIFIED,
+    layout: str = ExportLayout.LONG,
 ) -> ExportRun:
     """Queue an export of ``version``; checks approval, mode, purpose and the row limit first."""
     project = version.cohort.project
@@ -129,6 +134,13 @@ def request_export(
             {
                 "mode": _("Unknown mode. Allowed values: %(allowed)s.")
                 % {"allowed": ", ".join(ExportMode.values)}
+            }
+        )
+    if layout not in ExportLayout.values:
+        raise ValidationError(
+            {
+                "layout": _("Unknown layout. Allowed values: %(allowed)s.")
+                % {"allowed": ", ".join(ExportLayout.values)}
             }
         )
     _approval_in_force(project)
@@ -142,13 +154,24 @@ def request_export(
             % {"rows": rows, "limit": row_limit()}
         )
     run = ExportRun.objects.create(
-        cohort_version=version, requested_by=actor, purpose=purpose.strip(), mode=mode, rows_total=rows
+        cohort_version=version,
+        requested_by=actor,
+        purpose=purpose.strip(),
+        mode=mode,
+        layout=layout,
+        rows_total=rows,
     )
     audit.record(
         actor,
         "research.exportrun.requested",
         run,
-        after={"cohort": str(version), "mode": mode, "rows": rows, "approval": version.approval.number},
+        after={
+            "cohort": str(version),
+            "mode": mode,
+            "layout": layout,
+            "rows": rows,
+            "approval": version.approval.number,
+        },
         reason=run.purpose,
     )
     transaction.on_commit(lambda: _enqueue(run))

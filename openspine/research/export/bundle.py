@@ -108,32 +108,95 @@ def _member(archive, name, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_bundle(run, out, *, progress=None) -> dict:
-    """Write the zip of ``run`` (long.csv, codebook.csv, README.txt, manifest.json) to binary ``out``.
+class _Member:
+    """A zip member open for streaming text: ``with _Member(archive, name) as text: ...``."""
 
-    Returns the manifest. The CSV member is written through a stream, never built in memory.
+    def __init__(self, archive, name):
+        info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self.raw = archive.open(info, "w")
+
+    def __enter__(self):
+        self.text = io.TextIOWrapper(self.raw, encoding="utf-8", newline="")
+        return self.text
+
+    def __exit__(self, *exc):
+        self.text.flush()
+        self.text.detach()
+        self.raw.close()
+
+
+def write_csv_member(archive, name, header, items, identifiers) -> tuple[int, str]:
+    """Stream ``(patient pk, values)`` items as a CSV member, scanning each line; return (rows, SHA-256)."""
+    digest, line_writer, count = hashlib.sha256(), csv.writer(_Line(), lineterminator="\r\n"), 0
+    with _Member(archive, name) as text:
+        for patient_id, values in _with_header(header, items):
+            line = line_writer.writerow([neutralise(value) for value in values])
+            if patient_id is not None:
+                canary.check_line(line, identifiers.get(patient_id, ()))
+                count += 1
+            text.write(line)
+            digest.update(line.encode("utf-8"))
+    return count, digest.hexdigest()
+
+
+def _with_header(header, items):
+    yield None, header
+    yield from items
+
+
+def _renderings(run, version, archive, result) -> tuple[dict, dict, dict]:
+    """Write the wide or REDCap files of ``run``; return (row counts, hashes, texts to add)."""
+    from openspine.research.export import layouts
+
+    if run.layout == "long":
+        return {}, {}, {}
+    items = iter_long_rows(cohort_plan(version)[1], mode=run.mode)
+    identifiers = result.identifiers
+    if run.layout == "wide":
+        pairs = layouts.blocks(result.stats.pairs)
+        rows, digest = write_csv_member(
+            archive, "wide.csv", layouts.wide_columns(pairs), layouts.wide_rows(items, pairs), identifiers
+        )
+        return {"wide.csv": rows}, {"wide.csv": digest}, {}
+    instruments = sorted({code for code, _version in result.stats.instrument_versions})
+    columns = layouts.redcap_columns(instruments)
+    records = (
+        (patient, [record.get(name) for name in columns])
+        for patient, record in layouts.redcap_rows(items, instruments)
+    )
+    rows, digest = write_csv_member(archive, "redcap_records.csv", columns, records, identifiers)
+    dictionary = io.StringIO()
+    writer = csv.DictWriter(dictionary, fieldnames=layouts.REDCAP_HEADER, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(layouts.redcap_dictionary(instruments))
+    return (
+        {"redcap_records.csv": rows},
+        {"redcap_records.csv": digest},
+        {"redcap_dictionary.csv": dictionary.getvalue()},
+    )
+
+
+def write_bundle(run, out, *, progress=None) -> dict:
+    """Write the zip of ``run`` to binary ``out``: long.csv, the layout's own files, codebook.csv,
+    README.txt and manifest.json. Returns the manifest. Data files are streamed, never built in memory.
     """
     version = run.cohort_version
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        info = zipfile.ZipInfo("long.csv", date_time=ZIP_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        with archive.open(info, "w") as member:
-            text = io.TextIOWrapper(member, encoding="utf-8", newline="")
+        with _Member(archive, "long.csv") as text:
             result = write_long_csv(version, text, mode=run.mode, progress=progress)
-            text.flush()
-            text.detach()
-        columns = columns_for(run.mode)
+        row_counts, hashes, extra = _renderings(run, version, archive, result)
+        row_counts["long.csv"], hashes["long.csv"] = result.rows, result.sha256
         identifiers = result.identifiers
-        summary = _summary(run, result)
         texts = {
-            "codebook.csv": codebook_csv(columns, result.counts),
-            "README.txt": readme_text(run_summary=summary),
+            **extra,
+            "codebook.csv": codebook_csv(columns_for(run.mode), result.counts),
+            "README.txt": readme_text(run_summary=_summary(run, result)),
         }
-        hashes = {"long.csv": result.sha256}
         for name, content in texts.items():
             canary.check_text(content, identifiers)
             hashes[name] = _member(archive, name, content.encode("utf-8"))
-        manifest = build_manifest(run, result, hashes)
+        manifest = build_manifest(run, result, hashes, row_counts)
         body = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
         # Hashes and the export's UUID are ours, not data: hex runs could look like a phone number.
         scanned = {key: value for key, value in manifest.items() if key not in ("sha256", "export_id")}
@@ -158,7 +221,7 @@ def _summary(run, result) -> dict:
     }
 
 
-def build_manifest(run, result, hashes: dict) -> dict:
+def build_manifest(run, result, hashes: dict, row_counts: dict) -> dict:
     """The manifest of research-export.md section 9."""
     import spinescores
 
@@ -184,7 +247,7 @@ def build_manifest(run, result, hashes: dict) -> dict:
         "spinescores_version": spinescores.__version__,
         "instrument_versions": sorted(f"{code}:{ver}" for code, ver in result.stats.instrument_versions),
         "codebook_version": CODEBOOK_VERSION,
-        "row_counts": {"long.csv": result.rows},
+        "row_counts": dict(sorted(row_counts.items())),
         "subjects": result.stats.subjects,
         "sha256": hashes,
         "suppressed": {

@@ -123,6 +123,7 @@ class RowStats:
     rows: int = 0
     subjects: int = 0
     instrument_versions: set = field(default_factory=set)
+    pairs: set = field(default_factory=set)
 
 
 def iter_long_rows(follow_ups, *, mode: str, stats: RowStats | None = None):
@@ -151,6 +152,7 @@ def _rows(follow_ups, limited, stats, state):
             stats.instrument_versions.add(
                 (record["responses__instrument"], record["responses__instrument_version"])
             )
+            stats.pairs.add((record["responses__instrument"], record["timepoint"]))
         yield patient, _row(record, f"{record['pseudonym']}-{state[2]}", limited)
 
 
