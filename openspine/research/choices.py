@@ -43,6 +43,7 @@ class ExportLayout(models.TextChoices):
 
 class ExportFormat(models.TextChoices):
     CSV = "csv", _("CSV (zip with codebook and manifest)")
+    PARQUET = "parquet", _("Parquet (partitioned by year and disease area)")
 
 
 class ExportStatus(models.TextChoices):

@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from openspine.core import levels
 from openspine.patients.choices import DiseaseArea
-from openspine.research.choices import PROCEDURE_GROUP_LABELS, ComplicationFilter, ExportLayout, ExportMode
+from openspine.research.choices import (
+    PROCEDURE_GROUP_LABELS,
+    ComplicationFilter,
+    ExportFormat,
+    ExportLayout,
+    ExportMode,
+)
 from openspine.research.criteria import CriteriaError, instrument_codes, parse, timepoint_labels
 from openspine.research.models import EthicsApproval, ResearchProject
 from openspine.surgery.choices import PROCEDURE_GROUPS
@@ -160,6 +166,7 @@ class CriteriaForm(forms.Form):
 class ExportForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     layout = forms.ChoiceField(label=_("Layout"), choices=ExportLayout.choices, initial=ExportLayout.LONG)
+    format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.CSV)
     mode = forms.ChoiceField(
         label=_("De-identification"), choices=ExportMode.choices, initial=ExportMode.DEIDENTIFIED
     )

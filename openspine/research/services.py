@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from openspine.audit import services as audit
 from openspine.core.errors import DomainError
-from openspine.research.choices import ExportLayout, ExportMode, ExportStatus
+from openspine.research.choices import ExportFormat, ExportLayout, ExportMode, ExportStatus
 from openspine.research.criteria import CriteriaError, compile_criteria, parse
 from openspine.research.export import bundle, canary
 from openspine.research.models import Cohort, CohortVersion, EthicsApproval, ExportRun, ResearchProject
@@ -124,6 +124,7 @@ def request_export(
     purpose: str,
     mode: str = ExportMode.DEIDENTIFIED,
     layout: str = ExportLayout.LONG,
+    export_format: str = ExportFormat.CSV,
 ) -> ExportRun:
     """Queue an export of ``version``; checks approval, mode, purpose and the row limit first."""
     project = version.cohort.project
@@ -143,6 +144,13 @@ def request_export(
                 % {"allowed": ", ".join(ExportLayout.values)}
             }
         )
+    if export_format not in ExportFormat.values:
+        raise ValidationError(
+            {
+                "format": _("Unknown format. Allowed values: %(allowed)s.")
+                % {"allowed": ", ".join(ExportFormat.values)}
+            }
+        )
     _approval_in_force(project)
     if mode == ExportMode.LIMITED and not project.has_dua:
         raise DomainError(_("A limited data set needs a data use agreement recorded on the project."))
@@ -159,6 +167,7 @@ def request_export(
         purpose=purpose.strip(),
         mode=mode,
         layout=layout,
+        format=export_format,
         rows_total=rows,
     )
     audit.record(
@@ -279,7 +288,7 @@ def _finish(run: ExportRun, handle, manifest: dict) -> ExportRun:
     run.file.save(f"{run.public_id}.zip", File(handle), save=False)
     now = timezone.now()
     run.manifest = manifest
-    run.rows_done = manifest["row_counts"]["long.csv"]
+    run.rows_done = manifest["long_rows"]
     run.status, run.finished_at, run.expires_at = ExportStatus.DONE, now, now + RETENTION
     run.save()
     audit.record(

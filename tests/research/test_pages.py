@@ -124,7 +124,7 @@ def test_export_from_the_page_progress_download_and_audit(
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
             reverse("research:export_create", args=[version.cohort.public_id]),
-            {"purpose": "ODI", "mode": "deidentified", "layout": "long"},
+            {"purpose": "ODI", "mode": "deidentified", "layout": "long", "format": "csv"},
         )
     run = ExportRun.objects.get()
     assert response.status_code == 302 and run.status == ExportStatus.QUEUED
@@ -148,7 +148,7 @@ def test_export_errors_and_cancel_from_the_page(client_for, researcher, study):
     client = client_for(researcher)
     response = client.post(
         reverse("research:export_create", args=[version.cohort.public_id]),
-        {"purpose": "x", "mode": "limited_data_set", "layout": "long"},
+        {"purpose": "x", "mode": "limited_data_set", "layout": "long", "format": "csv"},
     )
     assert response.status_code == 400 and "data use agreement" in response.content.decode()
     run = services.request_export(version, actor=researcher, purpose="x")

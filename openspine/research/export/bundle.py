@@ -70,35 +70,87 @@ def cohort_plan(cohort_version):
     return operations, follow_ups_of(operations, project)
 
 
+def _scanned_rows(cohort_version, *, mode: str, progress, result: CsvResult):
+    """Yield ``(row, csv line)`` of the long table, each line scanned for identifiers; fill ``result``."""
+    operations, follow_ups = cohort_plan(cohort_version)
+    columns = columns_for(mode)
+    result.identifiers = canary.load_canaries(operations.values_list("patient_id", flat=True).distinct())
+    result.counts = dict.fromkeys(columns, 0)
+    line_writer, stats, counts = csv.writer(_Line(), lineterminator="\r\n"), result.stats, result.counts
+    for patient_id, row in iter_long_rows(follow_ups, mode=mode, stats=stats):
+        line = line_writer.writerow([neutralise(value) for value in row])
+        canary.check_line(line, result.identifiers.get(patient_id, ()))
+        yield row, line
+        for name, value in zip(columns, row, strict=True):
+            if value not in (None, ""):
+                counts[name] += 1
+        if progress and stats.rows % PROGRESS_EVERY == 0:
+            progress(stats.rows)
+    result.rows = stats.rows
+
+
 def write_long_csv(cohort_version, out, *, mode: str, progress=None) -> CsvResult:
     """Stream the long table of ``cohort_version`` to the text stream ``out``; scan every line.
 
     ``progress(rows_written)`` is called every :data:`PROGRESS_EVERY` rows; it may raise
     :class:`Cancelled`. Raises :class:`canary.IdentifierFound` when an identifier survives.
     """
-    operations, follow_ups = cohort_plan(cohort_version)
+    result = CsvResult(rows=0, sha256="", stats=RowStats())
+    digest = hashlib.sha256()
+    header = csv.writer(_Line(), lineterminator="\r\n").writerow(columns_for(mode))
+    out.write(header)
+    digest.update(header.encode("utf-8"))
+    for _row, line in _scanned_rows(cohort_version, mode=mode, progress=progress, result=result):
+        out.write(line)
+        digest.update(line.encode("utf-8"))
+    result.sha256 = digest.hexdigest()
+    return result
+
+
+def write_long_parquet(cohort_version, root, *, mode: str, progress=None) -> tuple[CsvResult, list]:
+    """Write the long table as partitioned Parquet under the directory ``root``; return (result, files)."""
+    from openspine.research.export import parquet
+    from openspine.research.export.codebook import codebook_rows
+
     columns = columns_for(mode)
-    identifiers = canary.load_canaries(operations.values_list("patient_id", flat=True).distinct())
-    digest, line_writer = hashlib.sha256(), csv.writer(_Line(), lineterminator="\r\n")
-    stats, counts = RowStats(), dict.fromkeys(columns, 0)
+    schema = parquet.schema_for(columns, codebook_rows(columns, {}))
+    writer = parquet.PartitionedWriter(root, columns, schema)
+    result = CsvResult(rows=0, sha256="", stats=RowStats())
+    for row, _line in _scanned_rows(cohort_version, mode=mode, progress=progress, result=result):
+        writer.add(row)
+    return result, writer.close()
 
-    def emit(text):
-        out.write(text)
-        digest.update(text.encode("utf-8"))
 
-    emit(line_writer.writerow(columns))
-    for patient_id, row in iter_long_rows(follow_ups, mode=mode, stats=stats):
-        line = line_writer.writerow([neutralise(value) for value in row])
-        canary.check_line(line, identifiers.get(patient_id, ()))
-        emit(line)
-        for name, value in zip(columns, row, strict=True):
-            if value not in (None, ""):
-                counts[name] += 1
-        if progress and stats.rows % PROGRESS_EVERY == 0:
-            progress(stats.rows)
-    return CsvResult(
-        rows=stats.rows, sha256=digest.hexdigest(), stats=stats, counts=counts, identifiers=identifiers
-    )
+def _copy_member(archive, name, path) -> str:
+    digest = hashlib.sha256()
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_STORED  # Parquet is compressed already
+    with open(path, "rb") as source, archive.open(info, "w") as target:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+            target.write(block)
+    return digest.hexdigest()
+
+
+def _long_member(run, version, archive, progress) -> tuple[CsvResult, dict, dict]:
+    """Write the long table in the run's format; return (result, row counts, hashes)."""
+    if run.format != "parquet":
+        with _Member(archive, "long.csv") as text:
+            result = write_long_csv(version, text, mode=run.mode, progress=progress)
+        return result, {"long.csv": result.rows}, {"long.csv": result.sha256}
+    import tempfile
+    from pathlib import Path
+
+    from openspine.research.export.parquet import relative_name
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        result, files = write_long_parquet(version, root, mode=run.mode, progress=progress)
+        hashes = {
+            relative_name(root, path): _copy_member(archive, relative_name(root, path), path)
+            for path in files
+        }
+    return result, {"long/*.parquet": result.rows}, hashes
 
 
 def _member(archive, name, data: bytes) -> str:
@@ -183,10 +235,10 @@ def write_bundle(run, out, *, progress=None) -> dict:
     """
     version = run.cohort_version
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with _Member(archive, "long.csv") as text:
-            result = write_long_csv(version, text, mode=run.mode, progress=progress)
+        result, long_counts, long_hashes = _long_member(run, version, archive, progress)
         row_counts, hashes, extra = _renderings(run, version, archive, result)
-        row_counts["long.csv"], hashes["long.csv"] = result.rows, result.sha256
+        row_counts.update(long_counts)
+        hashes.update(long_hashes)
         identifiers = result.identifiers
         texts = {
             **extra,
@@ -217,6 +269,7 @@ def _summary(run, result) -> dict:
         "rows": result.rows,
         "subjects": result.stats.subjects,
         "mode": run.mode,
+        "format": run.format,
         "dua": project.dua_reference,
     }
 
@@ -248,6 +301,7 @@ def build_manifest(run, result, hashes: dict, row_counts: dict) -> dict:
         "instrument_versions": sorted(f"{code}:{ver}" for code, ver in result.stats.instrument_versions),
         "codebook_version": CODEBOOK_VERSION,
         "row_counts": dict(sorted(row_counts.items())),
+        "long_rows": result.rows,
         "subjects": result.stats.subjects,
         "sha256": hashes,
         "suppressed": {

@@ -152,4 +152,14 @@ def readme_text(*, run_summary: dict) -> str:
             "De-identified (Safe Harbor): no calendar dates except the year, ages over 89 as 90+, "
             "no free text, no implant numbers, random per-project pseudonyms."
         )
+    if run_summary.get("format") == "parquet":
+        lines += [
+            "",
+            "The long table is Parquet, partitioned by index_year and disease_area (Hive layout).",
+            "Unzip, then for example in DuckDB:",
+            "  SELECT timepoint, count(*) AS n, avg(total) AS mean_total",
+            "  FROM read_parquet('long/*/*/*.parquet', hive_partitioning = true)",
+            "  WHERE instrument = 'odi' GROUP BY timepoint ORDER BY timepoint;",
+            "Spark: spark.read.parquet('long/') reads the same files.",
+        ]
     return "\r\n".join(lines) + "\r\n"
