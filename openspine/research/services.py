@@ -154,8 +154,7 @@ def request_export(
     _approval_in_force(project)
     if mode == ExportMode.LIMITED and not project.has_dua:
         raise DomainError(_("A limited data set needs a data use agreement recorded on the project."))
-    follow_ups = bundle.cohort_plan(version)[1]
-    rows = follow_ups.count()
+    rows = bundle.count_long_rows(bundle.cohort_plan(version)[1])
     if rows > row_limit():
         raise DomainError(
             _("The export would hold %(rows)s rows, above the limit of %(limit)s; narrow the cohort.")

@@ -70,6 +70,11 @@ def cohort_plan(cohort_version):
     return operations, follow_ups_of(operations, project)
 
 
+def count_long_rows(follow_ups) -> int:
+    """The number of long rows: follow-ups joined to their responses (a follow-up without any is one)."""
+    return follow_ups.values("pk", "responses__pk").count()
+
+
 def _scanned_rows(cohort_version, *, mode: str, progress, result: CsvResult):
     """Yield ``(row, csv line)`` of the long table, each line scanned for identifiers; fill ``result``."""
     operations, follow_ups = cohort_plan(cohort_version)
