@@ -183,12 +183,17 @@ def test_a_refused_export_keeps_no_file_and_is_audited(cohort, researcher, monke
     ).exists()
 
 
-def test_cancel_stops_a_queued_export_and_a_running_one_at_its_next_step(cohort, researcher, monkeypatch):
+def test_cancel_stops_a_queued_export(cohort, researcher):
     queued = services.cancel_export(make_run(cohort, researcher), actor=researcher)
     assert queued.status == ExportStatus.CANCELLED
     assert services.execute_export(queued).status == ExportStatus.CANCELLED
     with pytest.raises(DomainError):
         services.cancel_export(queued, actor=researcher)
+
+
+# Committed rows: on PostgreSQL the job reports progress on its own connection, which must see them.
+@pytest.mark.django_db(transaction=True)
+def test_a_running_export_stops_at_its_next_progress_step(cohort, researcher, monkeypatch):
     monkeypatch.setattr(bundle, "PROGRESS_EVERY", 2)
     running = make_run(cohort, researcher)
     original = services._progress
@@ -269,3 +274,11 @@ def test_a_stored_version_that_no_longer_parses_fails_cleanly(cohort, researcher
     type(cohort).objects.filter(pk=cohort.pk).update(criteria={"disease_areas": ["retired_area"]})
     run.refresh_from_db()
     assert services.execute_export(run).status == ExportStatus.FAILED
+
+
+@pytest.mark.req("T-48")
+def test_the_manifest_reports_k_anonymity_over_the_quasi_identifiers(cohort, researcher):
+    run = services.execute_export(make_run(cohort, researcher))
+    k = run.manifest["k_anonymity"]
+    assert k["quasi_identifiers"] == ["age_at_index", "sex", "index_year", "disease_area"]
+    assert (k["k"], k["classes"], k["classes_below_5"]) == (1, 3, 3)  # three different ages: each alone

@@ -133,7 +133,7 @@ def test_export_from_the_page_progress_download_and_audit(
     assert 'hx-trigger="every 2s"' in row and "<progress" in row
     services.execute_export(run)
     row = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
-    assert "every 2s" not in row and 'value="100"' in row
+    assert "every 2s" not in row and 'value="100"' in row and "k-anonymity 8" in row
     download = client.get(reverse("research:export_download", args=[run.public_id]))
     assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"
     assert (

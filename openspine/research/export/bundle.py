@@ -308,6 +308,7 @@ def build_manifest(run, result, hashes: dict, row_counts: dict) -> dict:
         "row_counts": dict(sorted(row_counts.items())),
         "long_rows": result.rows,
         "subjects": result.stats.subjects,
+        "k_anonymity": result.stats.k_anonymity(),
         "sha256": hashes,
         "suppressed": {
             "free_text": "dropped (notes are never exported)",
