@@ -282,3 +282,17 @@ def test_the_manifest_reports_k_anonymity_over_the_quasi_identifiers(cohort, res
     k = run.manifest["k_anonymity"]
     assert k["quasi_identifiers"] == ["age_at_index", "sex", "index_year", "disease_area"]
     assert (k["k"], k["classes"], k["classes_below_5"]) == (1, 3, 3)  # three different ages: each alone
+
+
+def test_the_purge_command_reports_what_it_deleted(cohort, researcher):
+    import time_machine
+    from django.core.management import call_command
+
+    run = services.execute_export(make_run(cohort, researcher))
+    out = io.StringIO()
+    with time_machine.travel(run.expires_at + timedelta(minutes=1)):
+        call_command("purge_research_exports", stdout=out)
+    assert out.getvalue().startswith("1 expired")
+    assert AuditEvent.objects.filter(
+        action="research.exportrun.expired", object_id=str(run.public_id)
+    ).exists()
