@@ -44,6 +44,11 @@ class ExportLayout(models.TextChoices):
 class ExportFormat(models.TextChoices):
     CSV = "csv", _("CSV (zip with codebook and manifest)")
     PARQUET = "parquet", _("Parquet (partitioned by year and disease area)")
+    XLSX = "xlsx", _("Excel (up to 1,048,575 rows)")
+
+
+# Excel's hard limit is 1,048,576 rows per sheet (research-export.md section 6); one is the header.
+EXCEL_MAX_ROWS = 1_048_575
 
 
 class ExportStatus(models.TextChoices):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from openspine.audit import services as audit
 from openspine.core.errors import DomainError
-from openspine.research.choices import ExportFormat, ExportLayout, ExportMode, ExportStatus
+from openspine.research.choices import EXCEL_MAX_ROWS, ExportFormat, ExportLayout, ExportMode, ExportStatus
 from openspine.research.criteria import CriteriaError, compile_criteria, parse
 from openspine.research.export import bundle, canary
 from openspine.research.models import Cohort, CohortVersion, EthicsApproval, ExportRun, ResearchProject
@@ -155,6 +155,11 @@ def request_export(
     if mode == ExportMode.LIMITED and not project.has_dua:
         raise DomainError(_("A limited data set needs a data use agreement recorded on the project."))
     rows = bundle.count_long_rows(bundle.cohort_plan(version)[1])
+    if export_format == ExportFormat.XLSX and rows > EXCEL_MAX_ROWS:
+        raise DomainError(
+            _("Excel holds at most %(limit)s rows; this export has %(rows)s. Choose CSV or Parquet.")
+            % {"rows": rows, "limit": EXCEL_MAX_ROWS}
+        )
     if rows > row_limit():
         raise DomainError(
             _("The export would hold %(rows)s rows, above the limit of %(limit)s; narrow the cohort.")

@@ -153,9 +153,15 @@ def test_an_export_job_writes_the_bundle_with_codebook_manifest_and_hashes(cohor
         content = handle.read()
     assert hashlib.sha256(content).hexdigest() == run.sha256
     archive = zipfile.ZipFile(io.BytesIO(content))
-    assert set(archive.namelist()) == {"long.csv", "codebook.csv", "README.txt", "manifest.json"}
+    assert set(archive.namelist()) == {
+        "long.csv",
+        "codebook.csv",
+        "codebook.xlsx",
+        "README.txt",
+        "manifest.json",
+    }
     manifest = json.loads(archive.read("manifest.json"))
-    for name in ("long.csv", "codebook.csv", "README.txt"):
+    for name in ("long.csv", "codebook.csv", "codebook.xlsx", "README.txt"):
         assert hashlib.sha256(archive.read(name)).hexdigest() == manifest["sha256"][name]
     assert manifest["row_counts"] == {"long.csv": 12} and manifest["ethics_approval"] == "KY-2025-001"
     assert manifest["cohort_definition"]["criteria"]["follow_up"] == {"instrument": "odi", "timepoint": "12m"}

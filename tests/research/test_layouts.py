@@ -88,6 +88,7 @@ def test_redcap_records_have_event_rows_and_only_dictionary_fields(version, rese
         "redcap_records.csv",
         "redcap_dictionary.csv",
         "codebook.csv",
+        "codebook.xlsx",
         "README.txt",
     }
 
@@ -98,3 +99,30 @@ def test_unknown_layout_is_refused(version, researcher):
     with pytest.raises(ValidationError) as caught:
         services.request_export(version, actor=researcher, purpose="x", layout="sas")
     assert "redcap" in str(caught.value)
+
+
+def test_excel_export_writes_the_long_sheet_and_every_bundle_has_codebook_xlsx(version, researcher):
+    from openspine.research.choices import ExportFormat
+
+    run = services.request_export(version, actor=researcher, purpose="x", export_format=ExportFormat.XLSX)
+    run = services.execute_export(run)
+    assert run.status == ExportStatus.DONE, run.message
+    with run.file.open("rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    assert {"long.xlsx", "codebook.xlsx", "codebook.csv", "manifest.json"} <= set(archive.namelist())
+    sheet = zipfile.ZipFile(io.BytesIO(archive.read("long.xlsx"))).read("xl/worksheets/sheet1.xml").decode()
+    assert sheet.count("<row ") == run.manifest["row_counts"]["long.xlsx"] + 1 == 9
+    assert "odi@2.1a" in sheet and "<f>" not in sheet
+    book = zipfile.ZipFile(io.BytesIO(archive.read("codebook.xlsx")))
+    assert "label_zh" in book.read("xl/sharedStrings.xml").decode()
+
+
+def test_excel_refuses_more_rows_than_a_sheet_holds(version, researcher, monkeypatch):
+    from openspine.core.errors import DomainError
+    from openspine.research import choices
+
+    monkeypatch.setattr(services, "EXCEL_MAX_ROWS", 3)
+    with pytest.raises(DomainError, match="Excel holds at most 3 rows"):
+        services.request_export(
+            version, actor=researcher, purpose="x", export_format=choices.ExportFormat.XLSX
+        )

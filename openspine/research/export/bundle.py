@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from openspine.research import pseudonyms
 from openspine.research.criteria import compile_criteria, parse
 from openspine.research.export import canary
-from openspine.research.export.codebook import CODEBOOK_VERSION, codebook_csv, readme_text
+from openspine.research.export.codebook import CODEBOOK_VERSION, codebook_csv, codebook_xlsx, readme_text
 from openspine.research.export.rows import RowStats, columns_for, follow_ups_of, iter_long_rows
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -126,6 +126,25 @@ def write_long_parquet(cohort_version, root, *, mode: str, progress=None) -> tup
     return result, writer.close()
 
 
+def write_long_xlsx(cohort_version, path, *, mode: str, progress=None) -> CsvResult:
+    """Write the long table as one Excel sheet in constant-memory mode (a row is flushed when written)."""
+    import xlsxwriter
+
+    from openspine.research.export.codebook import _FIXED_TIME
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+    workbook.set_properties({"created": _FIXED_TIME})
+    sheet = workbook.add_worksheet("long")
+    sheet.write_row(0, 0, columns_for(mode))
+    result = CsvResult(rows=0, sha256="", stats=RowStats())
+    for number, (row, _line) in enumerate(
+        _scanned_rows(cohort_version, mode=mode, progress=progress, result=result), start=1
+    ):
+        sheet.write_row(number, 0, [neutralise(value) for value in row])
+    workbook.close()
+    return result
+
+
 def _copy_member(archive, name, path) -> str:
     digest = hashlib.sha256()
     info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
@@ -139,6 +158,13 @@ def _copy_member(archive, name, path) -> str:
 
 def _long_member(run, version, archive, progress) -> tuple[CsvResult, dict, dict]:
     """Write the long table in the run's format; return (result, row counts, hashes)."""
+    if run.format == "xlsx":
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = f"{folder}/long.xlsx"
+            result = write_long_xlsx(version, path, mode=run.mode, progress=progress)
+            return result, {"long.xlsx": result.rows}, {"long.xlsx": _copy_member(archive, "long.xlsx", path)}
     if run.format != "parquet":
         with _Member(archive, "long.csv") as text:
             result = write_long_csv(version, text, mode=run.mode, progress=progress)
@@ -253,6 +279,10 @@ def write_bundle(run, out, *, progress=None) -> dict:
         for name, content in texts.items():
             canary.check_text(content, identifiers)
             hashes[name] = _member(archive, name, content.encode("utf-8"))
+        # The workbook holds the codebook text checked above, nothing else.
+        hashes["codebook.xlsx"] = _member(
+            archive, "codebook.xlsx", codebook_xlsx(columns_for(run.mode), result.counts)
+        )
         manifest = build_manifest(run, result, hashes, row_counts)
         body = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
         # Hashes and the export's UUID are ours, not data: hex runs could look like a phone number.

@@ -10,6 +10,8 @@ from openspine.patients.choices import DiseaseArea, Sex
 from openspine.research.choices import ExportMode
 
 CODEBOOK_VERSION = "long-1"
+# A fixed creation time in the workbook, so the same data give the same bytes (research-export.md 9).
+_FIXED_TIME = __import__("datetime").datetime(2000, 1, 1)
 CODEBOOK_COLUMNS = (
     "variable",
     "file",
@@ -127,6 +129,23 @@ def codebook_csv(columns, counts) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CODEBOOK_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(codebook_rows(columns, counts))
+    return buffer.getvalue()
+
+
+def codebook_xlsx(columns, counts) -> bytes:
+    """The same codebook as an Excel workbook (bilingual labels side by side)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet("codebook")
+    bold = workbook.add_format({"bold": True})
+    sheet.write_row(0, 0, CODEBOOK_COLUMNS, bold)
+    for number, row in enumerate(codebook_rows(columns, counts), start=1):
+        sheet.write_row(number, 0, [row[name] for name in CODEBOOK_COLUMNS])
+    sheet.freeze_panes(1, 1)
+    workbook.set_properties({"created": _FIXED_TIME})
+    workbook.close()
     return buffer.getvalue()
 
 
