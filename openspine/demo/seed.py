@@ -26,6 +26,7 @@ from openspine.core.validators import normalise_national_id
 from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX, Planner, mrn_of, patient_rng
 from openspine.demo.research_demo import seed_research
+from openspine.demo.teaching_demo import seed_teaching
 from openspine.patients import services as patients
 from openspine.patients.models import NATIONAL_ID_PURPOSE, Patient
 from openspine.proms.demo import seed_follow_up_history
@@ -200,6 +201,7 @@ def seed(
         if progress:
             progress(indices.stop, total)
     counts["research_projects"] = seed_research(today=today)
+    counts.update(seed_teaching(staff, today))
     return dict(counts)
 
 
