@@ -302,3 +302,10 @@ def test_the_purge_command_reports_what_it_deleted(cohort, researcher):
     assert AuditEvent.objects.filter(
         action="research.exportrun.expired", object_id=str(run.public_id)
     ).exists()
+
+
+def test_export_files_live_in_the_private_export_folder(cohort, researcher, export_dir, settings):
+    run = services.execute_export(make_run(cohort, researcher))
+    assert run.file.path.startswith(str(export_dir))
+    settings.RESEARCH_EXPORT_DIR = None
+    assert run.file.storage.location == str((settings.VAR_DIR / "research-exports").resolve())
