@@ -1,8 +1,8 @@
-"""Demo research office: research-use consents, a few funded projects and a saved cohort.
+"""Demo research office: a few funded projects with ethics approvals and a saved cohort.
 
-Cheap, deterministic and idempotent: a second run finds the projects by code and the consents by
-patient and adds nothing. About nine in ten demo patients consent to research use (decided by
-their hospital number, not at random), so the lumbar fusion cohort has its 12-month ODI.
+Cheap, deterministic and idempotent: a second run finds the projects by code and adds nothing.
+The patients' research-use consents come from the demo plan (``openspine.demo.plan``), so the
+lumbar fusion cohort with its 12-month ODI has members.
 """
 
 from datetime import date, timedelta
@@ -10,11 +10,6 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from openspine.accounts.models import User
-from openspine.audit import services as audit
-from openspine.demo.rows import insert
-from openspine.patients.choices import ConsentKind
-from openspine.patients.models import ConsentRecord, Patient
-from openspine.patients.services import build_consent_record
 from openspine.research import services
 from openspine.research.criteria import timepoint_labels
 from openspine.research.models import ResearchProject
@@ -50,48 +45,16 @@ PROJECTS = [
 ]
 
 
-def _consenting(patient: Patient) -> bool:
-    digits = "".join(ch for ch in patient.mrn if ch.isdigit())
-    return int(digits or 0) % 10 != 7
-
-
 def seed_research(*, today: date) -> int:
-    """Record research consents and the demo projects; return how many projects were created."""
+    """Create the demo research projects; return how many were created."""
     seeder = User.objects.filter(username="researcher").first()
     if seeder is None:
         return 0
     with transaction.atomic():
-        _consents(seeder)
         created = 0
         for number, spec in enumerate(PROJECTS):
             created += _project(seeder, spec, today=today, first=number == 0)
     return created
-
-
-def _consents(seeder, chunk: int = 2000) -> None:
-    """Record a research-use decision for every patient who has none, a chunk at a time."""
-    asked = ConsentRecord.objects.filter(kind=ConsentKind.RESEARCH_USE).values("patient_id")
-    pending = list(Patient.objects.exclude(pk__in=asked).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(pending), chunk):
-        patients = Patient.objects.filter(pk__in=pending[start : start + chunk]).only(
-            "pk", "mrn", "public_id"
-        )
-        records = [
-            build_consent_record(patient, ConsentKind.RESEARCH_USE, _consenting(patient), actor=seeder)
-            for patient in patients.order_by("pk")
-        ]
-        insert(records, model=ConsentRecord)
-        audit.record_many([_event(seeder, record) for record in records])
-
-
-def _event(seeder, record) -> dict:
-    return {
-        "actor": seeder,
-        "action": "patients.consent.recorded",
-        "obj": record,
-        "after": {"kind": record.kind, "granted": record.granted},
-        "patient": record.patient,
-    }
 
 
 def _project(seeder, spec, *, today: date, first: bool) -> int:
