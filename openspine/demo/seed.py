@@ -26,6 +26,7 @@ from openspine.core.validators import normalise_national_id
 from openspine.demo import imaging_demo
 from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX, Planner, mrn_of, patient_rng
+from openspine.demo.research_demo import seed_research
 from openspine.patients import services as patients
 from openspine.patients.choices import ConsentKind
 from openspine.patients.models import NATIONAL_ID_PURPOSE, Patient
@@ -203,6 +204,7 @@ def seed(
         if progress:
             progress(indices.stop, total)
     counts["radiographs"] = imaging_demo.seed_films(today)  # issue 14
+    counts["research_projects"] = seed_research(today=today)  # issue 12
     return dict(counts)
 
 
