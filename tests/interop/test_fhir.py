@@ -7,11 +7,11 @@ from fhir.resources.R4B.bundle import Bundle
 
 from openspine.audit.models import AuditEvent
 from openspine.interop import fhir, hl7
+from openspine.interop.samples import adt
 from openspine.patients.models import Patient
 from openspine.proms import services as proms_services
 from openspine.proms.models import QuestionnaireResponse
 from tests import builders
-from tests.interop.messages import adt
 from tests.openspine.test_portal_support import open_follow_up
 
 ODI = {k: 1 for k in ("pain_intensity", "personal_care", "lifting", "walking", "sitting", "standing")}

@@ -11,9 +11,9 @@ from openspine.audit.models import AuditEvent
 from openspine.interop import hl7, mllp
 from openspine.interop.choices import MessageStatus
 from openspine.interop.models import HL7Message
+from openspine.interop.samples import adt
 from openspine.patients.models import Admission, Patient
 from tests import builders
-from tests.interop.messages import adt
 
 
 def _send(text: str, encoding: str = "utf-8") -> str:

@@ -1,4 +1,4 @@
-"""Synthetic HL7 v2 ADT messages for the tests and the demo stream (never real patients)."""
+"""Synthetic HL7 v2 ADT messages for the demo stream and the tests (never real patients)."""
 
 
 def _segment(name: str, fields: dict[int, str]) -> str:
