@@ -33,7 +33,7 @@ OPERATIONS = [("81.08", "腰椎椎间融合术（后入路）"), ("80.51", "椎�
 
 
 def demo_dir() -> Path:
-    return Path(getattr(settings, "OPENSPINE_DEMO_DIR", settings.BASE_DIR / "var" / "demo"))
+    return Path(getattr(settings, "OPENSPINE_DEMO_DIR", settings.VAR_DIR / "demo"))
 
 
 def write_samples(seed: int = 2026) -> tuple[Path, Path]:
