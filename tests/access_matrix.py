@@ -132,6 +132,7 @@ class World:
             ("followup/", self.follow_up),
             ("batches/<", self.extra.get("batch")),  # interop (issue 13)
             ("hl7/messages/<", self.extra.get("message")),  # interop (issue 13)
+            ("merges/<", self.extra.get("merge")),  # interop (issue 13)
         ):
             if marker in text and text.index(marker) < text.index("<"):
                 return obj
@@ -163,9 +164,13 @@ class World:
 
 def _interop_objects(surgeon) -> dict:
     """An import batch of the spine department and a dead HL7 message (issue 13)."""
-    from tests.interop.builders import make_batch, make_dead_message
+    from tests.interop.builders import make_batch, make_dead_message, make_merge
 
-    return {"batch": make_batch(surgeon.department), "message": make_dead_message()}
+    return {
+        "batch": make_batch(surgeon.department),
+        "message": make_dead_message(),
+        "merge": make_merge(surgeon),
+    }
 
 
 # --- the declared matrix (T-18) ----------------------------------------------------------------
@@ -372,6 +377,14 @@ MATRIX: dict = {
     "interop:mapping_edit": {
         "GET": _login_page(director=200, coordinator=200),
         "POST": _login_page(director=400, coordinator=400),
+    },
+    "interop:merge_list": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": _login_page(director=400, coordinator=400),
+    },
+    "interop:merge_undo": {
+        "GET": row(405, anonymous=302),
+        "POST": _login_page(director=302, coordinator=302, outsider=404),
     },
     "interop:message_list": {"GET": _login_page(sysadmin=200), "POST": row(405, anonymous=302)},
     "interop:message_reprocess": {

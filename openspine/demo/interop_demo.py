@@ -159,6 +159,15 @@ def adt_stream() -> list[str]:
             visit="ZYH001",
             admitted=admit,
         ),
-        adt("A40", "DEMO-0008", mrn="H0000002", family="吴", given="建华", visit="ZYH002"),
+        adt("A40", "DEMO-0008", mrn="H0000002", family="吴", given="建华", visit="ZYH002"),  # no MRG: dead
+        adt(
+            "A40",
+            "DEMO-0009",
+            mrn="H0000002",
+            family="吴",
+            given="建华",
+            visit="ZYH002",
+            prior_mrn="H0000003",
+        ),
     ]
     return [m.replace("\r", "\n") for m in messages]
