@@ -411,6 +411,12 @@ MATRIX: dict = {
     "api:list_exams": api_object(post=True),
     "api:get_exam": api_object(),
     "api:patient_fhir_bundle": api_object(),  # interop (issue 13)
+    # The registry's bulk export: the director's token only (401 without api.use, 403 without it).
+    "api:fhir_bulk_export": {
+        "GET": {**row(401, clinical=403, outsider=403), "director": 200},
+        "POST": row(405),
+        "PATCH": row(405),
+    },
 }
 
 # Observed statuses that differ from the matrix because of a bug reported to the owning engineer;

@@ -37,6 +37,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "interop.import": frozenset({Role.DIRECTOR, Role.COORDINATOR}),
     "interop.hl7.manage": frozenset({Role.SYSADMIN}),
     "interop.merge": frozenset({Role.DIRECTOR, Role.COORDINATOR}),
+    "interop.bulk_export": frozenset({Role.DIRECTOR}),  # the registry's FHIR NDJSON export
 }
 
 
