@@ -103,6 +103,11 @@ class World:
         operation = follow_up.operation
         staff = staff or surgeon
         session = UserSession.objects.create(user=staff, session_key=uuid.uuid4().hex[:32])
+        # Teaching (issue 11): a case-log entry of a trainee who is none of the matrix's personas.
+        from tests.teaching.builders import make_case_log_entry
+
+        trainee = builders.make_user(role="resident", username="world_trainee", department=patient.department)
+        entry = make_case_log_entry(operation, trainee, attending=surgeon)
         return cls(
             patient=patient,
             admission=operation.admission,
@@ -115,21 +120,29 @@ class World:
             session=session,
             protocol=follow_up.protocol_version.protocol,
             exam=exam,
-            extra=_interop_objects(surgeon),
+            extra={
+                "case_log_entry": entry,  # issue 11
+                "film": _make_film(patient, surgeon),  # issue 14
+                **_research_world(surgeon),  # issue 12
+                **_interop_objects(surgeon),  # issue 13
+            },
         )
 
     def object_for(self, route: Route):
         """Return the object whose ``public_id`` the route's ``public_id`` parameter means."""
         text = route.route
         for marker, obj in (
+            *((f"research/{kind}/", self.extra.get(kind)) for kind in ("projects", "cohorts", "exports")),
             ("protocols/", self.protocol),
             ("exams/<", self.exam),
+            ("films/<", self.extra.get("film")),
             ("sessions/", self.session),
             ("complications/", self.complication),
             ("operations/<", self.operation),
             ("admissions/<", self.admission),
             ("diagnoses/<", self.diagnosis),
             ("followup/", self.follow_up),
+            ("entries/", self.extra.get("case_log_entry")),
             ("batches/<", self.extra.get("batch")),  # interop (issue 13)
             ("hl7/messages/<", self.extra.get("message")),  # interop (issue 13)
             ("merges/<", self.extra.get("merge")),  # interop (issue 13)
@@ -160,6 +173,25 @@ class World:
 
     def path(self, route: Route, *, missing: bool = False) -> str:
         return route_path(route, self.values_for(route, missing=missing))
+
+
+def _make_film(patient, surgeon):
+    """A tiny synthetic PNG film (issue 14), so the imaging URLs have an object to point at."""
+    from datetime import date
+
+    from PIL import Image
+
+    from openspine.imaging import services, synthetic
+
+    data = synthetic.png_bytes(Image.new("L", (64, 128), 40))
+    return services.add_film(patient, data, view="standing_lateral", taken_on=date(2026, 1, 5), actor=surgeon)
+
+
+def _research_world(surgeon) -> dict:
+    """A research project with an approval, a cohort and an export requested by someone else (T-49)."""
+    from tests.research.world import research_objects
+
+    return research_objects(surgeon)
 
 
 def _interop_objects(surgeon) -> dict:
@@ -200,6 +232,7 @@ GROUPS = {
     "attending": ("director", "surgeon"),  # operation.sign
     "operating": ("director", "surgeon", "resident"),  # operation.edit
     "follow_up": ("director", "surgeon", "coordinator"),  # followup.manage
+    "research": ("director", "researcher"),  # research.view / research.edit / research.export
 }
 
 
@@ -261,6 +294,11 @@ def api_object(*, get: bool = True, patch: bool = False, post: bool = False) -> 
         "POST": allowed(422, 422) if post else row(405),
         "PATCH": allowed(422, 422) if patch else row(405),
     }
+
+
+def _research_api(get: int = 200, others: int = 403, outsider: int = 403) -> dict:
+    """A research API cell: research roles ``get``, other clinical roles ``others``, the rest 401."""
+    return {**row(401, clinical=others, outsider=outsider), **{r: get for r in GROUPS["research"]}}
 
 
 def api_list(*, post: bool) -> dict:
@@ -341,6 +379,12 @@ MATRIX: dict = {
         "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
         "POST": row(405, anonymous=302),
     },
+    # issue 10: risk model cards (aggregates, no patient); only the director may queue a refit
+    "analytics:risk_models": {
+        "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
+        "POST": row(405, anonymous=302),
+    },
+    "analytics:risk_models_refit": {"GET": row(405, anonymous=302), "POST": _login_page(director=302)},
     # spinal cord injury
     "sci:exam_list": object_view("clinical"),
     "sci:exam_create": object_page("clinical", post=400),
@@ -348,6 +392,33 @@ MATRIX: dict = {
     "sci:exam_classify": object_action("clinical", post=200),
     "sci:exam_export": object_view("clinical"),
     "sci:exam_import": object_page("clinical"),
+    # teaching (issue 11): a trainee's own log; only the attending of record confirms an entry (the
+    # matrix's surgeon is not, so the service refuses him with 403 and audits it); another trainee's
+    # entry is 404 to a resident; the programme director sees the cohort
+    "teaching:caselog_mine": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:caselog_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:entry_rate": object_action("resident", post=404),
+    "teaching:entry_confirm": object_action("attending", post=403),
+    "teaching:confirmation_list": list_page("attending"),
+    "teaching:day_confirm": {
+        "GET": row(405, anonymous=302),
+        "POST": _login_page(attending=400, outsider=400),
+    },
+    "teaching:cohort": {"GET": _login_page(director=200), "POST": row(405, anonymous=302)},
+    # research (issue 12): projects, cohorts and counts for the research roles; an export is its
+    # requester's only (T-49), so everyone else who may use research pages gets 404
+    "research:project_list": list_page("research", outsider=403),
+    "research:project_create": {"GET": _login_page(research=200), "POST": _login_page(research=400)},
+    "research:project_detail": object_view("research"),
+    "research:approval_add": object_action("research", post=400),
+    "research:cohort_create": object_page("research", post=400),
+    "research:cohort_count": object_view("research"),
+    "research:cohort_detail": object_view("research"),
+    "research:cohort_edit": object_page("research", post=302),
+    "research:export_create": object_action("research", post=400),
+    "research:export_status": {"GET": row(404, anonymous=302), "POST": row(405, anonymous=302)},
+    "research:export_cancel": {"GET": row(405, anonymous=302), "POST": row(404, anonymous=302)},
+    "research:export_download": {"GET": row(404, anonymous=302), "POST": row(405, anonymous=302)},
     # the patient portal: no staff session counts; without a questionnaire session every page is gone
     "portal:home": {"GET": row(410), "POST": row(403)},
     "portal:question": {"GET": row(410), "POST": row(403)},
@@ -410,6 +481,25 @@ MATRIX: dict = {
     "api:get_complication": api_object(patch=True),
     "api:list_exams": api_object(post=True),
     "api:get_exam": api_object(),
+    # radiographs (issue 14): doctors measure; coordinators see and upload; JSON endpoints POST only
+    "imaging:film_list": object_view("clinical"),
+    "imaging:film_upload": object_page("clinical", post=400),
+    "imaging:film_viewer": object_view("clinical"),
+    "imaging:film_image": object_view("clinical"),
+    "imaging:film_compute": object_action("operating", post=200),
+    "imaging:film_measure": object_action("operating", post=400),
+    "imaging:agreement": {"GET": _login_page(operating=200, outsider=200), "POST": row(405, anonymous=302)},
+    "api:list_films": api_object(),
+    "api:get_film": api_object(),
+    "api:compute_film_values": api_object(get=False, post=True),
+    "api:save_film_measurement": api_object(get=False, post=True),
+    # research API: clinical and researcher tokens; research roles only past the door (403 for the
+    # others, 404 for the outsider on objects); an empty body fails the schema first (422)
+    "api:list_projects": {"GET": _research_api(get=200), "POST": row(405), "PATCH": row(405)},
+    "api:count_cohort": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
+    "api:create_cohort": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
+    "api:get_cohort": {"GET": _research_api(get=200, outsider=404), "POST": row(405), "PATCH": row(405)},
+    "api:add_cohort_version": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
     "api:patient_fhir_bundle": api_object(),  # interop (issue 13)
     # The registry's bulk export: the director's token only (401 without api.use, 403 without it).
     "api:fhir_bulk_export": {

@@ -69,11 +69,7 @@ def funnel_svg(title: str, target: float | None, points) -> str:
             ),
         )
     )
-    theta = (
-        alt.Chart(alt.Data(values=[{"rate": target}]))
-        .mark_rule(color="#333")
-        .encode(y="rate:Q")
-    )
+    theta = alt.Chart(alt.Data(values=[{"rate": target}])).mark_rule(color="#333").encode(y="rate:Q")
     domain = [labels[k] for k in POSITION_STYLE]
     marks = (
         alt.Chart(alt.Data(values=dots))
@@ -131,4 +127,144 @@ def _limit_curves(target: float, smallest: int, largest: int) -> list[dict]:
             for side, value in (("lower", lim.lower), ("upper", lim.upper)):
                 curve = f"{lim.level}-{side}"
                 rows.append({"n": n, "rate": value, "limit": names[lim.level], "curve": curve})
+    return rows
+
+
+def calibration_svg(groups, *, title: str) -> str:
+    """Return the decile calibration plot of a risk model (outcomes.md 3.5) as SVG, "" without groups.
+
+    ``groups`` are (mean predicted risk, observed rate, n) per tenth of predicted risk
+    (:attr:`RiskModelVersion.calibration_groups`). The diagonal is perfect calibration; the table
+    beside the chart is its text alternative.
+    """
+    if not groups:
+        return ""
+    import altair as alt
+    import vl_convert
+
+    dots = [{"predicted": p, "observed": o, "n": n} for p, o, n in groups]
+    top = max(max(p for p, _o, _n in groups), max(o for _p, o, _n in groups), 0.01) * 1.1
+    x = alt.X(
+        "predicted:Q",
+        title=_("Mean predicted risk"),
+        scale=alt.Scale(domain=[0, top]),
+        axis=alt.Axis(format=".0%"),
+    )
+    y = alt.Y(
+        "observed:Q", title=_("Observed rate"), scale=alt.Scale(domain=[0, top]), axis=alt.Axis(format=".0%")
+    )
+    diagonal = (
+        alt.Chart(alt.Data(values=[{"predicted": 0, "observed": 0}, {"predicted": top, "observed": top}]))
+        .mark_line(color="#777", strokeDash=[6, 3], strokeWidth=1)
+        .encode(x=x, y=y)
+    )
+    points = (
+        alt.Chart(alt.Data(values=dots)).mark_point(filled=True, size=60, color="#4a6fa5").encode(x=x, y=y)
+    )
+    chart = alt.layer(diagonal, points).properties(
+        width=320,
+        height=320,
+        title=alt.Title(
+            title, subtitle=[_("One point per tenth of predicted risk; dashed line: perfect calibration.")]
+        ),
+        description=_("Calibration plot; the table lists every point."),
+    )
+    return vl_convert.vegalite_to_svg(chart.to_dict())
+
+
+def ratio_funnel_svg(title: str, units) -> str:
+    """Return the risk-adjusted funnel (O/E against E, target 1) of the eligible ``units`` as SVG.
+
+    outcomes.md 4.4: y = O/E, x = E, limits from Poisson(E) quantiles with interpolation at 95 %
+    and 99.8 % (the default), drawn over a grid of E; only units that pass the n >= 30 and
+    reliability >= 0.70 rule (3.4) are drawn; "" when none does. ``units`` are
+    :class:`openspine.analytics.adjusted.Unit`; the table beside the chart lists them all.
+    """
+    shown = [u for u in units if u.eligibility.allowed and u.expected > 0]
+    if not shown:
+        return ""
+    import altair as alt
+    import vl_convert
+
+    labels = {
+        "inside": _("inside the 95 percent limits"),
+        "alert": _("outside the 95 percent limits"),
+        "alarm": _("outside the 99.8 percent limits"),
+    }
+    dots = [
+        {"e": u.expected, "ratio": u.ratio.estimate, "name": u.label, "position": labels[u.position]}
+        for u in shown
+    ]
+    curves = _ratio_curves(min(d["e"] for d in dots), max(d["e"] for d in dots))
+    x = alt.X("e:Q", title=_("Expected events (E)"), scale=alt.Scale(domain=[0, curves[-1]["e"]], nice=False))
+    y = alt.Y("ratio:Q", title=_("Observed / expected"))
+    limits = (
+        alt.Chart(alt.Data(values=curves))
+        .mark_line(color="#777", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            detail="curve:N",
+            strokeDash=alt.StrokeDash(
+                "limit:N",
+                title=_("Funnel limits"),
+                scale=alt.Scale(domain=[_("95 percent"), _("99.8 percent")], range=[[6, 3], [1, 0]]),
+            ),
+        )
+    )
+    target = alt.Chart(alt.Data(values=[{"ratio": 1.0}])).mark_rule(color="#333").encode(y="ratio:Q")
+    domain = [labels[k] for k in POSITION_STYLE]
+    marks = (
+        alt.Chart(alt.Data(values=dots))
+        .mark_point(filled=True, size=70, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "position:N",
+                title=_("Position"),
+                scale=alt.Scale(domain=domain, range=[c for c, _shape in POSITION_STYLE.values()]),
+            ),
+            shape=alt.Shape(
+                "position:N", scale=alt.Scale(domain=domain, range=[s for _c, s in POSITION_STYLE.values()])
+            ),
+        )
+    )
+    names = (
+        alt.Chart(alt.Data(values=dots))
+        .mark_text(align="left", dx=7, fontSize=11, color="#222")
+        .encode(x=x, y=y, text="name:N")
+    )
+    chart = (
+        alt.layer(limits, target, marks, names)
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title(
+                title,
+                subtitle=[
+                    _("Adjusted for case mix. Line: O/E = 1; exact Poisson limits at 95 and 99.8 percent."),
+                    _("Only units with at least 30 operations and reliability of at least 0.70."),
+                ],
+                anchor="start",
+            ),
+            description=_("Risk-adjusted funnel plot; the table lists every unit's figure."),
+        )
+        .configure_legend(orient="bottom", direction="vertical", columns=2)
+    )
+    return vl_convert.vegalite_to_svg(chart.to_dict())
+
+
+def _ratio_curves(smallest: float, largest: float) -> list[dict]:
+    """Return the 95 % and 99.8 % O/E limits (outcomes.md 4.4, exact Poisson) on a grid of E."""
+    low, top = max(0.5, smallest / 3), largest * 1.25
+    grid = [low + (top - low) * i / GRID_POINTS for i in range(GRID_POINTS + 1)]
+    names = {funnel.ALERT: _("95 percent"), funnel.ALARM: _("99.8 percent")}
+    rows = []
+    for e in grid:
+        for lim in funnel.ratio_limits(e).limits:
+            for side, value in (("lower", lim.lower), ("upper", lim.upper)):
+                rows.append(
+                    {"e": e, "ratio": value, "limit": names[lim.level], "curve": f"{lim.level}-{side}"}
+                )
     return rows

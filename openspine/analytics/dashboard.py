@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from openspine.accounts.roles import ATTENDING_ROLES, can
-from openspine.analytics import catalogue, charts, effectiveness, indicators, spreads
+from openspine.analytics import adjusted, catalogue, charts, effectiveness, indicators, spreads
 from openspine.proms.instruments import instrument_name
 from openspine.proms.models import FollowUp
 from openspine.surgery.choices import OperationStatus
@@ -83,8 +83,17 @@ def cache_key(user, scope: indicators.Scope, *, surgeon=None) -> str:
             scope.disease_area or "all",
             translation.get_language() or "",
             viewer,
+            _models_marker(user.department_id),
         ]
     )
+
+
+def _models_marker(department_id) -> str:
+    """Name the risk model versions in use, so a refit is seen at once rather than after the cache."""
+    from openspine.analytics.models import RiskModelVersion
+
+    latest = RiskModelVersion.objects.filter(department_id=department_id).order_by("-pk").first()
+    return f"models-{latest.pk if latest else 0}"
 
 
 def build(user, scope: indicators.Scope, *, surgeon=None) -> dict:
@@ -130,6 +139,14 @@ def build(user, scope: indicators.Scope, *, surgeon=None) -> dict:
         "follow_up": effectiveness.follow_up_rates(follow_ups, scope.today),
         "not_computed": [i for i in catalogue.CATALOGUE if not i.computable],
         "prom_notes": [catalogue.get(code) for code in ("E1", "E2", "E6")],
+        "adjusted": adjusted.adjusted_figures(
+            user.department_id,
+            operations,
+            scope,
+            names=names if sees_all(user) else {user.pk: _("You")},
+            per_surgeon=sees_all(user),
+            own_id=focus.pk if focus else None,
+        ),
         "computed_at": computed_at,
         "sees_all": sees_all(user),
     }

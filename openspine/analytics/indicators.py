@@ -259,16 +259,27 @@ def rules() -> tuple[Rule, ...]:
     )
 
 
-def _counts(rule: Rule, today: date) -> dict:
-    """Return the three counts of ``rule``: mature index operations, those with the event, and the
-    operations still inside their window (counted whole: whether one is a return is settled later).
-    """
+def rule_by_key(key: str) -> Rule:
+    """Return the counting rule named ``key`` (``S1_30d``), or raise ``KeyError``."""
+    return next(rule for rule in rules() if rule.key == key)
+
+
+def maturity(rule: Rule, today: date) -> tuple[Q, Q, Q]:
+    """Return (window closed, is a return inside an earlier window, has the event) for ``rule``."""
     if rule.mature is not None:
         mature = rule.mature(today)
     else:
         mature = Q(performed_on__lte=today - timedelta(days=rule.window_days))
     excluded = _is_return_within(rule.window_days) if rule.window_days else Q(pk__in=[])
     event = rule.event if isinstance(rule.event, Q) else Q(rule.event)
+    return mature, excluded, event
+
+
+def _counts(rule: Rule, today: date) -> dict:
+    """Return the three counts of ``rule``: mature index operations, those with the event, and the
+    operations still inside their window (counted whole: whether one is a return is settled later).
+    """
+    mature, excluded, event = maturity(rule, today)
     return {
         f"{rule.key}__n": Count("pk", filter=mature & ~excluded),
         f"{rule.key}__x": Count("pk", filter=mature & ~excluded & event),

@@ -5,4 +5,6 @@ from openspine.analytics import views
 app_name = "analytics"
 urlpatterns = [
     path("", views.quality_dashboard, name="quality_dashboard"),
+    path("models/", views.risk_models, name="risk_models"),
+    path("models/refit/", views.risk_models_refit, name="risk_models_refit"),
 ]

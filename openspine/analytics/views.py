@@ -1,12 +1,15 @@
 """The director's quality page: every catalogue indicator with its interval, maturity and caveats."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from openspine import audit
 from openspine.accounts.roles import can
-from openspine.analytics import dashboard, indicators
+from openspine.analytics import dashboard, indicators, risk_cards, tasks
 from openspine.analytics.forms import QualityFilter
 from openspine.patients.access import check_capability
 
@@ -47,3 +50,34 @@ def quality_dashboard(request):
         form = QualityFilter(initial={"year": year}, surgeons=surgeons)
     context = {**context, "recount_minutes": dashboard.FIGURES_CACHE_SECONDS // 60}
     return render(request, "analytics/quality_dashboard.html", {**context, "form": form, "scope": scope})
+
+
+@require_GET
+def risk_models(request):
+    """Show the model card of each outcome's latest risk model, with its calibration plot."""
+    check_quality_access(request.user)
+    cards = risk_cards.cards_for(request.user.department_id)
+    return render(
+        request,
+        "analytics/risk_models.html",
+        {"cards": cards, "can_refit": can(request.user, "quality.refit_models")},
+    )
+
+
+@require_POST
+def risk_models_refit(request):
+    """Queue a refit of the department's risk models (a background task); the request is audited."""
+    check_capability(request.user, "quality.refit_models", target="risk_models")
+    with transaction.atomic():
+        audit.record(
+            request.user,
+            "analytics.riskmodel.refit_requested",
+            after={"department": request.user.department_id},
+        )
+        transaction.on_commit(
+            lambda: tasks.refit_department_models.enqueue(request.user.department_id, request.user.pk)
+        )
+    messages.success(
+        request, _("The risk models will be refitted in the background; reload this page in a minute.")
+    )
+    return redirect("analytics:risk_models")

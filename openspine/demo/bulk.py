@@ -244,7 +244,10 @@ class BulkWriter:
         for key, operation in operations.items():
             codes, members, rows = children[key]
             procedures += [OperationProcedure(operation=operation, code=code) for code in codes]
-            team += [OperationTeamMember(operation=operation, user=user, role=role) for user, role in members]
+            team += [
+                OperationTeamMember(operation=operation, user=user, role=role, portion=portion)
+                for user, role, portion in members
+            ]
             for implant in rows:
                 implant.operation = operation
             implants += rows

@@ -155,9 +155,9 @@ class Planner:
         surgeon = rng.choice(staff.attendings)
         team = [(rng.choice(staff.anaesthetists), "anaesthetist")]
         assistants = [u for u in staff.attendings if u != surgeon] + staff.residents
-        team.append((rng.choice(assistants), "assistant"))
+        team.append((rng.choice(assistants), "assistant_1"))
         if rng.random() < 0.3:
-            team.append((rng.choice(staff.residents), "resident_operator"))
+            team.append((rng.choice(staff.residents), "primary_surgeon"))
         implants = [
             {
                 "kind": kind,

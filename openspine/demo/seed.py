@@ -26,6 +26,7 @@ from openspine.core.validators import normalise_national_id
 from openspine.demo import interop_demo
 from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX, Planner, mrn_of, patient_rng
+from openspine.demo.teaching_demo import seed_teaching
 from openspine.patients import services as patients
 from openspine.patients.models import NATIONAL_ID_PURPOSE, Patient
 from openspine.proms.demo import seed_follow_up_history
@@ -199,6 +200,7 @@ def seed(
             gc.collect()
         if progress:
             progress(indices.stop, total)
+    counts.update(seed_teaching(staff, today))
     interop_demo.write_samples(seed)
     return dict(counts)
 

@@ -215,6 +215,19 @@ class OperationTeamMember(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+"
     )
     role = models.CharField(_("role in the team"), max_length=20, choices=TeamRole.choices)
+    trainee_stage = models.CharField(
+        _("training stage on the day"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("The trainee's programme and year on the date of operation, frozen when recorded."),
+    )
+    portion = models.JSONField(
+        _("portion done"),
+        default=list,
+        blank=True,
+        help_text=_("What the trainee did: opening, exposure, critical portion, closure."),
+    )
 
     class Meta:
         ordering = ["role", "id"]

@@ -101,7 +101,9 @@ def test_form_preselects_sensible_defaults(client_for, surgeon, patient, admissi
 def test_surgeon_records_lumbar_fusion_on_one_screen(
     client_for, surgeon, resident, patient, admission, diagnosis
 ):
-    data = _form_data(admission, diagnosis, surgeon, assistants=[resident.pk])
+    data = _form_data(
+        admission, diagnosis, surgeon, first_assistant=resident.pk, trainee_portion=["exposure", "closure"]
+    )
     response = client_for(surgeon).post(reverse("surgery:operation_create", args=[patient.public_id]), data)
     assert response.status_code == 302
     operation = Operation.objects.get()
@@ -115,7 +117,9 @@ def test_surgeon_records_lumbar_fusion_on_one_screen(
         ("pedicle_screw", 6, ""),
         ("cage", 2, "LOT-77"),
     ]
-    assert list(operation.team.values_list("user", "role")) == [(resident.pk, "assistant")]
+    assert list(operation.team.values_list("user", "role", "portion")) == [
+        (resident.pk, "assistant_1", ["exposure", "closure"])
+    ]
     assert AuditEvent.objects.filter(action="surgery.operation.created", actor=surgeon).exists()
 
 
