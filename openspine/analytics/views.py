@@ -9,9 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from openspine import audit
 from openspine.accounts.roles import can
-from openspine.analytics import dashboard, indicators, risk_cards, tasks
-from openspine.analytics.forms import QualityFilter
+from openspine.analytics import dashboard, indicators, risk_cards, services, tasks
+from openspine.analytics import monitoring as monitoring_charts
+from openspine.analytics.forms import MonitoringFilter, QualityFilter
 from openspine.patients.access import check_capability
+from openspine.surgery.forms import GROUP_LABELS
+from openspine.surgery.models import Operation
 
 
 def check_quality_access(user) -> None:
@@ -81,3 +84,62 @@ def risk_models_refit(request):
         request, _("The risk models will be refitted in the background; reload this page in a minute.")
     )
     return redirect("analytics:risk_models")
+
+
+@require_GET
+def monitoring(request):
+    """Show the RA-CUSUM and VLAD of one surgeon x procedure group; a surgeon sees only their own."""
+    check_quality_access(request.user)
+    user = request.user
+    surgeons = dashboard.surgeons_of(user) if dashboard.sees_all(user) else None
+    outcomes = [(o, risk_cards.outcome_title(o)) for o in services.RISK_OUTCOMES]
+    form = MonitoringFilter(
+        request.GET or None, outcomes=outcomes, groups=GROUP_LABELS.items(), surgeons=surgeons
+    )
+    if request.GET and not form.is_valid():
+        return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
+    chosen = form.cleaned_data if form.is_bound else {}
+    outcome = chosen.get("outcome") or services.RISK_OUTCOMES[0]
+    year = chosen.get("year") or timezone.localdate().year
+    group = chosen.get("group", "")
+    subject = chosen.get("surgeon") if surgeons is not None else user
+    scope = indicators.Scope(indicators.Period.year(year), timezone.localdate())
+    result = None
+    if subject is not None:
+        operations = indicators.signed_operations(Operation.objects.visible_to(user), scope)
+        name = subject.display_name or subject.username
+        title = f"{name}, {dict(outcomes)[outcome]}, {GROUP_LABELS.get(group, _('all procedure groups'))}"
+        result = monitoring_charts.monitor(
+            user.department_id,
+            operations,
+            scope,
+            outcome=outcome,
+            surgeon_id=subject.pk,
+            group=group,
+            title=title,
+        )
+    audit.record(
+        user,
+        "analytics.monitoring.viewed",
+        after={
+            "outcome": outcome,
+            "year": year,
+            "group": group or "all",
+            "surgeon": subject.pk if subject else None,
+        },
+    )
+    if not form.is_bound:
+        form = MonitoringFilter(
+            initial={"year": year, "outcome": outcome},
+            outcomes=outcomes,
+            groups=GROUP_LABELS.items(),
+            surgeons=surgeons,
+        )
+    context = {
+        "form": form,
+        "result": result,
+        "subject": subject,
+        "scope": scope,
+        "links": can(user, "patient.view"),
+    }
+    return render(request, "analytics/monitoring.html", context)
