@@ -23,6 +23,7 @@ from faker import Faker
 from openspine.accounts.models import Department, User
 from openspine.core.fields import index_value
 from openspine.core.validators import normalise_national_id
+from openspine.demo import analytics_demo
 from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX, Planner, mrn_of, patient_rng
 from openspine.patients import services as patients
@@ -198,6 +199,7 @@ def seed(
             gc.collect()
         if progress:
             progress(indices.stop, total)
+    counts["risk_model_refits_queued"] = analytics_demo.queue_risk_models(staff.director.department)
     return dict(counts)
 
 
