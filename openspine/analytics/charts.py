@@ -148,10 +148,10 @@ def calibration_svg(groups, *, title: str) -> str:
         "predicted:Q",
         title=_("Mean predicted risk"),
         scale=alt.Scale(domain=[0, top]),
-        axis=alt.Axis(format=".0%"),
+        axis=alt.Axis(format=".1%"),
     )
     y = alt.Y(
-        "observed:Q", title=_("Observed rate"), scale=alt.Scale(domain=[0, top]), axis=alt.Axis(format=".0%")
+        "observed:Q", title=_("Observed rate"), scale=alt.Scale(domain=[0, top]), axis=alt.Axis(format=".1%")
     )
     diagonal = (
         alt.Chart(alt.Data(values=[{"predicted": 0, "observed": 0}, {"predicted": top, "observed": top}]))
