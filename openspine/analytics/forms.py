@@ -83,3 +83,20 @@ class MonitoringFilter(forms.Form):
     def clean_surgeon(self):
         pk = self.cleaned_data.get("surgeon")
         return self.surgeons.get(pk) if pk else None
+
+
+class CaseListFilter(QualityFilter):
+    """Which figure's cases: the rule (``S1_30d``) and the quality page's year, area and surgeon."""
+
+    rule = forms.ChoiceField(label=_("Indicator"))
+
+    def __init__(self, *args, rules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = list(rules)
+        allowed = ", ".join(value for value, _label in rules)
+        self.fields["rule"].error_messages["invalid_choice"] = _(
+            "%%(value)s is not allowed; choose one of: %(allowed)s."
+        ) % {"allowed": allowed}
+        self.fields["rule"].error_messages["required"] = _("Choose an indicator: one of %(allowed)s.") % {
+            "allowed": allowed
+        }

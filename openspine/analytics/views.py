@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from openspine import audit
 from openspine.accounts.roles import can
-from openspine.analytics import dashboard, indicators, risk_cards, services, tasks
+from openspine.analytics import caselists, dashboard, indicators, risk_cards, services, tasks
 from openspine.analytics import monitoring as monitoring_charts
-from openspine.analytics.forms import MonitoringFilter, QualityFilter
+from openspine.analytics.forms import CaseListFilter, MonitoringFilter, QualityFilter
 from openspine.patients.access import check_capability
 from openspine.surgery.forms import GROUP_LABELS
 from openspine.surgery.models import Operation
@@ -143,3 +143,49 @@ def monitoring(request):
         "links": can(user, "patient.view"),
     }
     return render(request, "analytics/monitoring.html", context)
+
+
+@require_GET
+def case_list(request):
+    """List the operations behind one figure; identified only for roles that may see patients."""
+    check_quality_access(request.user)
+    user = request.user
+    surgeons = dashboard.surgeons_of(user) if dashboard.sees_all(user) else None
+    rules = [(rule.key, rule.key) for rule in indicators.rules()]
+    form = CaseListFilter(request.GET, rules=rules, surgeons=surgeons)
+    if not form.is_valid():
+        return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
+    chosen = form.cleaned_data
+    year = chosen["year"]
+    scope = indicators.Scope(
+        indicators.Period.year(year), timezone.localdate(), disease_area=chosen["disease_area"]
+    )
+    subject = chosen.get("surgeon") if surgeons is not None else user
+    operations = indicators.signed_operations(Operation.objects.visible_to(user), scope)
+    rows, denominator, numerator = caselists.cases_behind(
+        operations, chosen["rule"], scope.today, surgeon_id=subject.pk if subject else None
+    )
+    identified = can(user, "patient.view")
+    audit.record(
+        user,
+        "analytics.caselist.viewed",
+        after={
+            "rule": chosen["rule"],
+            "year": year,
+            "disease_area": chosen["disease_area"] or "all",
+            "surgeon": subject.pk if subject else None,
+            "identified": identified,
+            "operations": [str(r.public_id) for r in rows] if identified else len(rows),
+        },
+    )
+    context = {
+        "rows": rows,
+        "denominator": denominator,
+        "numerator": numerator,
+        "rule": chosen["rule"],
+        "subject": subject,
+        "scope": scope,
+        "identified": identified,
+        "limit": caselists.MAX_CASES,
+    }
+    return render(request, "analytics/case_list.html", context)
