@@ -337,6 +337,10 @@ MATRIX: dict = {
         "GET": _login_page(director=400, surgeon=400, auditor=400, outsider=400),
         "POST": row(405, anonymous=302),
     },
+    "analytics:trend": {
+        "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
+        "POST": row(405, anonymous=302),
+    },
     # RA-CUSUM / VLAD: a surgeon sees their own chart, the director and the auditor choose a surgeon
     "analytics:monitoring": {
         "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),

@@ -318,3 +318,39 @@ def vlad_svg(title: str, cases) -> str:
     values = [{"case": c.number, "value": c.vlad, "signal": c.signal} for c in cases]
     subtitle = [_("VLAD: expected minus observed events, cumulated; upward is better than predicted.")]
     return _sequence_chart(title, subtitle, values, _("Events avoided (net)"), [0.0])
+
+
+def trend_svg(title: str, points) -> str:
+    """Return the quarterly rate with its 95 % Wilson band (outcomes.md 9.3) as SVG, "" if none."""
+    shown = [p for p in points if p.denominator]
+    if not shown:
+        return ""
+    import altair as alt
+    import vl_convert
+
+    values = [
+        {
+            "quarter": p.label,
+            "rate": p.numerator / p.denominator,
+            "lower": p.interval.lower,
+            "upper": p.interval.upper,
+        }
+        for p in shown
+    ]
+    x = alt.X("quarter:O", title=_("Quarter of operation"), sort=None)
+    band = (
+        alt.Chart(alt.Data(values=values))
+        .mark_area(opacity=0.25, color="#4a6fa5")
+        .encode(x=x, y=alt.Y("lower:Q", title=_("Rate"), axis=alt.Axis(format=".1%")), y2="upper:Q")
+    )
+    line = alt.Chart(alt.Data(values=values)).mark_line(point=True, color="#4a6fa5").encode(x=x, y="rate:Q")
+    chart = alt.layer(band, line).properties(
+        width=WIDTH,
+        height=220,
+        title=alt.Title(
+            title,
+            subtitle=[_("Shaded: 95 percent Wilson interval. No target line: the reference gives none.")],
+        ),
+        description=_("Trend by quarter; the table lists every quarter."),
+    )
+    return vl_convert.vegalite_to_svg(chart.to_dict())

@@ -100,3 +100,23 @@ class CaseListFilter(QualityFilter):
         self.fields["rule"].error_messages["required"] = _("Choose an indicator: one of %(allowed)s.") % {
             "allowed": allowed
         }
+
+
+class TrendFilter(forms.Form):
+    """Which trend: the rule (``S1_30d``), optionally one disease area, optionally only one's own cases."""
+
+    rule = forms.ChoiceField(label=_("Indicator"), required=False)
+    disease_area = forms.ChoiceField(
+        label=_("Disease area"), required=False, choices=[("", _("All disease areas")), *DiseaseArea.choices]
+    )
+    own = forms.BooleanField(label=_("Only my operations"), required=False)
+
+    def __init__(self, *args, rules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = list(rules)
+        for name in ("rule", "disease_area"):
+            field = self.fields[name]
+            allowed = ", ".join(str(value) for value, _label in field.choices if value != "")
+            field.error_messages["invalid_choice"] = _(
+                "%%(value)s is not allowed; choose one of: %(allowed)s."
+            ) % {"allowed": allowed}

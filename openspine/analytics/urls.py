@@ -9,4 +9,5 @@ urlpatterns = [
     path("models/refit/", views.risk_models_refit, name="risk_models_refit"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("cases/", views.case_list, name="case_list"),
+    path("trends/", views.trend, name="trend"),
 ]

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from openspine import audit
 from openspine.accounts.roles import can
-from openspine.analytics import caselists, dashboard, indicators, risk_cards, services, tasks
+from openspine.analytics import caselists, charts, dashboard, indicators, risk_cards, services, tasks, trends
 from openspine.analytics import monitoring as monitoring_charts
-from openspine.analytics.forms import CaseListFilter, MonitoringFilter, QualityFilter
+from openspine.analytics.forms import CaseListFilter, MonitoringFilter, QualityFilter, TrendFilter
 from openspine.patients.access import check_capability
 from openspine.surgery.forms import GROUP_LABELS
 from openspine.surgery.models import Operation
@@ -189,3 +189,32 @@ def case_list(request):
         "limit": caselists.MAX_CASES,
     }
     return render(request, "analytics/case_list.html", context)
+
+
+@require_GET
+def trend(request):
+    """Show one indicator's rate by quarter over three years; a surgeon may see their own line."""
+    check_quality_access(request.user)
+    user = request.user
+    rules = [(rule.key, rule.key) for rule in indicators.rules()]
+    form = TrendFilter(request.GET or None, rules=rules)
+    if request.GET and not form.is_valid():
+        return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
+    chosen = form.cleaned_data if form.is_bound else {}
+    key = chosen.get("rule") or rules[0][0]
+    area = chosen.get("disease_area", "")
+    today = timezone.localdate()
+    scope = indicators.Scope(indicators.Period(trends.first_quarter(today), today), today, disease_area=area)
+    operations = indicators.signed_operations(Operation.objects.visible_to(user), scope)
+    if chosen.get("own"):
+        operations = operations.filter(primary_surgeon=user)
+    points = trends.quarterly(operations, key, today)
+    audit.record(
+        user,
+        "analytics.trend.viewed",
+        after={"rule": key, "disease_area": area or "all", "own": bool(chosen.get("own"))},
+    )
+    if not form.is_bound:
+        form = TrendFilter(initial={"rule": key}, rules=rules)
+    context = {"form": form, "points": points, "rule": key, "chart": charts.trend_svg(key, points)}
+    return render(request, "analytics/trend.html", context)
