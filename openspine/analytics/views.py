@@ -151,7 +151,7 @@ def case_list(request):
     check_quality_access(request.user)
     user = request.user
     surgeons = dashboard.surgeons_of(user) if dashboard.sees_all(user) else None
-    rules = [(rule.key, rule.key) for rule in indicators.rules()]
+    rules = [(rule.key, risk_cards.outcome_title(rule.key)) for rule in indicators.rules()]
     form = CaseListFilter(request.GET, rules=rules, surgeons=surgeons)
     if not form.is_valid():
         return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
@@ -196,7 +196,7 @@ def trend(request):
     """Show one indicator's rate by quarter over three years; a surgeon may see their own line."""
     check_quality_access(request.user)
     user = request.user
-    rules = [(rule.key, rule.key) for rule in indicators.rules()]
+    rules = [(rule.key, risk_cards.outcome_title(rule.key)) for rule in indicators.rules()]
     form = TrendFilter(request.GET or None, rules=rules)
     if request.GET and not form.is_valid():
         return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
@@ -216,5 +216,12 @@ def trend(request):
     )
     if not form.is_bound:
         form = TrendFilter(initial={"rule": key}, rules=rules)
-    context = {"form": form, "points": points, "rule": key, "chart": charts.trend_svg(key, points)}
+    title = dict(rules)[key]
+    context = {
+        "form": form,
+        "points": points,
+        "rule": key,
+        "title": title,
+        "chart": charts.trend_svg(title, points),
+    }
     return render(request, "analytics/trend.html", context)
