@@ -111,7 +111,7 @@ def test_no_operation_to_score_says_so(fitted, surgeon):
 
 
 def test_overdispersed_units_are_shrunk_and_drawn_on_the_oe_funnel():
-    """Five units of 200 cases at 10 % predicted risk (E = 20) with O from 5 to 35 (section 4.3 invariants)."""
+    """Five units of 200 cases at 10 % predicted risk (E = 20), O from 5 to 35 (4.3 invariants)."""
     from openspine.analytics import charts
 
     observed = {"A": 5, "B": 20, "C": 35, "D": 10, "E": 30}
