@@ -167,8 +167,8 @@ def _score(outcome, model, operations, scope, names, per_surgeon, own_id) -> Adj
         tuple(sorted(groups, key=lambda u: u.label)),
         surgeon_dispersion,
         group_dispersion,
-        charts.ratio_funnel_svg(title, surgeons) if per_surgeon else "",
-        charts.ratio_funnel_svg(title, groups),
+        charts.ratio_funnel_svg(title, surgeons, surgeon_dispersion) if per_surgeon else "",
+        charts.ratio_funnel_svg(title, groups, group_dispersion),
     )
 
 

@@ -126,6 +126,8 @@ def test_overdispersed_units_are_shrunk_and_drawn_on_the_oe_funnel():
         assert abs(unit.shrunken_ratio - 1) <= abs(unit.ratio.estimate - 1) + 1e-12
         assert unit.eligibility.allowed  # n = 200 >= 30 and reliability >= 0.70
     assert by_key["A"].position == "alarm" and by_key["B"].position == "inside"
-    svg = charts.ratio_funnel_svg("S1_30d", units)
+    svg = charts.ratio_funnel_svg("S1_30d", units, dispersion)
     assert svg.startswith("<svg") and "Unit A" in svg and "Expected events (E)" in svg
+    assert "99.8 percent, over-dispersion" in svg
+    assert "over-dispersion" not in charts.ratio_funnel_svg("S1_30d", units)
     assert charts.ratio_funnel_svg("S1_30d", [u for u in units if u.key == "none"]) == ""
