@@ -287,3 +287,89 @@ def _ratio_curves(smallest: float, largest: float, dispersion=None) -> list[dict
                     curve = f"od-{lim.level}-{side}"
                     rows.append({"e": e, "ratio": value, "limit": str(spread[lim.level]), "curve": curve})
     return rows
+
+
+def _sequence_chart(title: str, subtitle: list, values: list[dict], y_title: str, rules: list[float]):
+    """Return a line chart over case number with signal markers and horizontal rules, as SVG."""
+    import altair as alt
+    import vl_convert
+
+    x = alt.X("case:Q", title=_("Case number"), scale=alt.Scale(nice=False))
+    y = alt.Y("value:Q", title=y_title)
+    line = alt.Chart(alt.Data(values=values)).mark_line(color="#4a6fa5", strokeWidth=1.5).encode(x=x, y=y)
+    layers = [line]
+    for level in rules:
+        layers.append(
+            alt.Chart(alt.Data(values=[{"value": level}]))
+            .mark_rule(color="#b3261e" if level else "#333", strokeDash=[6, 3] if level else [1, 0])
+            .encode(y="value:Q")
+        )
+    signals = [v for v in values if v["signal"]]
+    if signals:
+        layers.append(
+            alt.Chart(alt.Data(values=signals))
+            .mark_point(shape="triangle-up", filled=True, size=90, color="#b3261e")
+            .encode(x=x, y=y)
+        )
+    chart = alt.layer(*layers).properties(
+        width=WIDTH,
+        height=220,
+        title=alt.Title(title, subtitle=subtitle, anchor="start"),
+        description=_("Chart over the case sequence; the table lists every case."),
+    )
+    return vl_convert.vegalite_to_svg(chart.to_dict())
+
+
+def cusum_svg(title: str, cases, threshold) -> str:
+    """Return Steiner's RA-CUSUM over the case sequence with h and the signals (outcomes.md 5.1, 5.4)."""
+    values = [{"case": c.number, "value": c.cusum, "signal": c.signal} for c in cases]
+    subtitle = [
+        _("RA-CUSUM (Steiner 2000), odds ratio %(ra)s; reset to 0 after a signal (red triangle).")
+        % {"ra": f"{threshold.odds_ratio:g}"},
+        _("Dashed line: h = %(h)s, for an in-control ARL0 of %(arl)s cases (%(runs)s simulated runs).")
+        % {"h": f"{threshold.limit:.2f}", "arl": f"{threshold.simulated_arl:.0f}", "runs": threshold.runs},
+    ]
+    return _sequence_chart(title, subtitle, values, "CUSUM", [0.0, threshold.limit])
+
+
+def vlad_svg(title: str, cases) -> str:
+    """Return the VLAD, cumulative expected minus observed events, with the CUSUM signals (5.2)."""
+    values = [{"case": c.number, "value": c.vlad, "signal": c.signal} for c in cases]
+    subtitle = [_("VLAD: expected minus observed events, cumulated; upward is better than predicted.")]
+    return _sequence_chart(title, subtitle, values, _("Events avoided (net)"), [0.0])
+
+
+def trend_svg(title: str, points) -> str:
+    """Return the quarterly rate with its 95 % Wilson band (outcomes.md 9.3) as SVG, "" if none."""
+    shown = [p for p in points if p.denominator]
+    if not shown:
+        return ""
+    import altair as alt
+    import vl_convert
+
+    values = [
+        {
+            "quarter": p.label,
+            "rate": p.numerator / p.denominator,
+            "lower": p.interval.lower,
+            "upper": p.interval.upper,
+        }
+        for p in shown
+    ]
+    x = alt.X("quarter:O", title=_("Quarter of operation"), sort=None)
+    band = (
+        alt.Chart(alt.Data(values=values))
+        .mark_area(opacity=0.25, color="#4a6fa5")
+        .encode(x=x, y=alt.Y("lower:Q", title=_("Rate"), axis=alt.Axis(format=".1%")), y2="upper:Q")
+    )
+    line = alt.Chart(alt.Data(values=values)).mark_line(point=True, color="#4a6fa5").encode(x=x, y="rate:Q")
+    chart = alt.layer(band, line).properties(
+        width=WIDTH,
+        height=220,
+        title=alt.Title(
+            title,
+            subtitle=[_("Shaded: 95 percent Wilson interval. No target line: the reference gives none.")],
+        ),
+        description=_("Trend by quarter; the table lists every quarter."),
+    )
+    return vl_convert.vegalite_to_svg(chart.to_dict())
