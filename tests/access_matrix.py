@@ -385,6 +385,20 @@ MATRIX: dict = {
         "POST": row(405, anonymous=302),
     },
     "analytics:risk_models_refit": {"GET": row(405, anonymous=302), "POST": _login_page(director=302)},
+    # the cases behind a figure: without a chosen indicator the request is refused (400)
+    "analytics:case_list": {
+        "GET": _login_page(director=400, surgeon=400, auditor=400, outsider=400),
+        "POST": row(405, anonymous=302),
+    },
+    "analytics:trend": {
+        "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
+        "POST": row(405, anonymous=302),
+    },
+    # RA-CUSUM / VLAD: a surgeon sees their own chart, the director and the auditor choose a surgeon
+    "analytics:monitoring": {
+        "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
+        "POST": row(405, anonymous=302),
+    },
     # spinal cord injury
     "sci:exam_list": object_view("clinical"),
     "sci:exam_create": object_page("clinical", post=400),
