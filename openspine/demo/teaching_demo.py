@@ -28,14 +28,15 @@ CONFIRMED_AFTER_DAYS = 14
 LEVELS = list(Zwisch.values)
 
 
-def seed_teaching(today=None) -> dict:
+def seed_teaching(staff=None, today=None) -> dict:
     """Enrol the residents, derive their case logs from recent signed operations, confirm the older ones.
 
-    Runs after the bulk seed (``seed_demo``), through the services, on at most a fixed number of
-    operations, so it costs about a second whatever the size of the demo.
+    Runs after the patients are written, through the services, on at most a fixed number of
+    operations, so it costs about a second whatever the size of the demo. ``staff`` is the seed's
+    cast (residents, attendings); without it the department's accounts are read.
     """
     today = today or timezone.localdate()
-    staff = _staff()
+    staff = staff or _staff()
     with transaction.atomic():
         services.load_requirement_set(json.loads(EXAMPLE.read_text(encoding="utf-8")))
         _enrol(staff, today)
@@ -78,7 +79,10 @@ def _recent_operations(staff, today) -> list:
         status="signed", performed_on__gte=today - timedelta(days=RECENT_DAYS), team__user__in=staff.residents
     )
     ids = list(
-        signed.order_by("-performed_on", "id").values_list("id", flat=True).distinct()[:MAX_OPERATIONS]
+        # Ordered by what both seeding paths share (not by id), so bulk and service seeds pick the same.
+        signed.order_by("-performed_on", "patient__mrn", "id")
+        .values_list("id", flat=True)
+        .distinct()[:MAX_OPERATIONS]
     )
     return list(Operation.objects.filter(id__in=ids).select_related("primary_surgeon", "diagnosis"))
 
