@@ -28,15 +28,14 @@ CONFIRMED_AFTER_DAYS = 14
 LEVELS = list(Zwisch.values)
 
 
-def seed_teaching(staff=None, today=None) -> dict:
+def seed_teaching(today=None) -> dict:
     """Enrol the residents, derive their case logs from recent signed operations, confirm the older ones.
 
-    Runs after the patients are written, through the services, on at most a fixed number of
-    operations, so it costs about a second whatever the size of the demo. ``staff`` is the seed's
-    cast (residents, attendings); without it the department's accounts are read.
+    Runs after the bulk seed (``seed_demo``), through the services, on at most a fixed number of
+    operations, so it costs about a second whatever the size of the demo.
     """
     today = today or timezone.localdate()
-    staff = staff or _staff()
+    staff = _staff()
     with transaction.atomic():
         services.load_requirement_set(json.loads(EXAMPLE.read_text(encoding="utf-8")))
         _enrol(staff, today)

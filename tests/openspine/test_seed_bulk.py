@@ -246,13 +246,8 @@ def test_bulk_writer_checks_every_row():
     assert not Patient.objects.filter(mrn__startswith=MRN_PREFIX).exists()
 
 
-def test_bulk_queries_do_not_grow_with_the_patients(monkeypatch):
-    """One statement per table and chunk; only the audit trail's own batches grow with the events.
-
-    The teaching demo derives case logs through the services for at most
-    ``teaching_demo.MAX_OPERATIONS`` recent operations: bounded, but not per chunk, so it is left out.
-    """
-    monkeypatch.setattr(seed, "seed_teaching", lambda staff, today: {})
+def test_bulk_queries_do_not_grow_with_the_patients():
+    """One statement per table and chunk; only the audit trail's own batches grow with the events."""
 
     def queries(count):
         with transaction.atomic(), CaptureQueriesContext(connection) as captured:
