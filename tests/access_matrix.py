@@ -394,6 +394,7 @@ MATRIX: dict = {
     "teaching:caselog_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:entry_rate": object_action("resident", post=404),
     "teaching:entry_confirm": object_action("attending", post=403),
+    "teaching:entry_dispute": object_action("resident", post=404),
     "teaching:confirmation_list": list_page("attending"),
     "teaching:day_confirm": {
         "GET": row(405, anonymous=302),

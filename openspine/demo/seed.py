@@ -26,8 +26,8 @@ from openspine.core.validators import normalise_national_id
 from openspine.demo import imaging_demo
 from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX, Planner, mrn_of, patient_rng
-from openspine.demo.teaching_demo import seed_teaching
 from openspine.patients import services as patients
+from openspine.patients.choices import ConsentKind
 from openspine.patients.models import NATIONAL_ID_PURPOSE, Patient
 from openspine.proms.demo import seed_follow_up_history
 from openspine.sci import services as sci
@@ -113,6 +113,8 @@ class ServiceWriter:
     def _patient(self, plan) -> list:
         seeder = self.staff.seeder
         patient = patients.create_patient(actor=seeder, contact_consent=plan.contact_consent, **plan.patient)
+        if plan.research_consent:
+            patients.record_consent(patient, ConsentKind.RESEARCH_USE, True, actor=seeder)
         written, first = [], None
         for stay in plan.stays:
             admission = patients.add_admission(patient, actor=seeder, **stay.admission)
@@ -200,7 +202,6 @@ def seed(
             gc.collect()
         if progress:
             progress(indices.stop, total)
-    counts.update(seed_teaching(staff, today))
     counts["radiographs"] = imaging_demo.seed_films(today)  # issue 14
     return dict(counts)
 
