@@ -43,6 +43,8 @@ DEBUG = envbool("OPENSPINE_DEBUG", "false" if PRODUCTION else "true")
 ALLOWED_HOSTS = [h for h in os.environ.get("OPENSPINE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 HOSPITAL_NAME = os.environ.get("OPENSPINE_HOSPITAL_NAME", "OpenSpine Demo Hospital")
 SITE_URL = os.environ.get("OPENSPINE_SITE_URL", "http://127.0.0.1:8000")
+# Issue 14: DICOMweb root of the hospital PACS (read-only); empty means films are uploaded by hand.
+DICOMWEB_URL = os.environ.get("OPENSPINE_DICOMWEB_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

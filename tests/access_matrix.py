@@ -503,6 +503,7 @@ MATRIX: dict = {
     "imaging:film_image": object_view("clinical"),
     "imaging:film_compute": object_action("operating", post=200),
     "imaging:film_measure": object_action("operating", post=400),
+    "imaging:pacs_search": object_page("clinical", post=400),  # no PACS configured in tests
     "imaging:film_burned_in": object_action("operating", post=400),
     "imaging:agreement": {"GET": _login_page(operating=200, outsider=200), "POST": row(405, anonymous=302)},
     "api:list_films": api_object(),

@@ -6,6 +6,7 @@ app_name = "imaging"
 urlpatterns = [
     path("patients/<uuid:public_id>/films/", views.film_list, name="film_list"),
     path("patients/<uuid:public_id>/films/new/", views.film_upload, name="film_upload"),
+    path("patients/<uuid:public_id>/pacs/", views.pacs_search, name="pacs_search"),
     path("films/<uuid:public_id>/", views.film_viewer, name="film_viewer"),
     path("films/<uuid:public_id>/image.png", views.film_image, name="film_image"),
     path("films/<uuid:public_id>/compute/", views.film_compute, name="film_compute"),

@@ -12,15 +12,17 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openspine.accounts.roles import can
 from openspine.core.errors import DomainError
-from openspine.imaging import agreement, charts, display, lenke_inputs, services
+from openspine.imaging import agreement, charts, display, lenke_inputs, pacs, services
 from openspine.imaging.access import get_film_for
+from openspine.imaging.choices import FilmView
 from openspine.imaging.forms import FilmUploadForm
 from openspine.patients.access import check_capability, get_patient_for, record_opened
 from spinescores.radiograph import protocol
@@ -239,4 +241,36 @@ def film_burned_in(request, public_id):
     except ValidationError as error:
         return HttpResponseBadRequest(" ".join(error.messages))
     messages.success(request, _("Burned-in text check recorded."))
+    return redirect("imaging:film_viewer", public_id=film.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def pacs_search(request, public_id):
+    """List the patient's radiographs in the PACS (by MRN) and fetch one as a film."""
+    check_capability(request.user, "imaging.film.add", target=str(public_id))
+    patient = get_patient_for(request.user, public_id, action="edit")
+    client = pacs.configured_client()
+    if request.method == "POST":
+        return _pacs_fetch(request, patient, client)
+    record_opened(request.user, patient)  # the page names the patient (T-35)
+    rows = pacs.search(client, patient.mrn) if client else []
+    context = {"patient": patient, "rows": rows, "configured": client is not None, "views": FilmView.choices}
+    return render(request, "imaging/pacs_search.html", context)
+
+
+def _pacs_fetch(request, patient, client):
+    uids = [request.POST.get(key, "") for key in ("study_uid", "series_uid", "sop_uid")]
+    taken_on = parse_date(request.POST.get("taken_on", "") or "") or timezone.localdate()
+    if client is None or not all(uids):
+        return HttpResponseBadRequest(_("Choose an image of the PACS list to fetch."))
+    try:
+        data = pacs.retrieve_bytes(client, *uids)
+        film = services.add_film(
+            patient, data, view=request.POST.get("view", ""), taken_on=taken_on, actor=request.user
+        )
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    except DomainError as error:
+        return HttpResponseBadRequest(str(error))
+    messages.success(request, _("Film fetched from the PACS."))
     return redirect("imaging:film_viewer", public_id=film.public_id)
