@@ -385,6 +385,20 @@ MATRIX: dict = {
         "POST": row(405, anonymous=302),
     },
     "analytics:risk_models_refit": {"GET": row(405, anonymous=302), "POST": _login_page(director=302)},
+    # the cases behind a figure: without a chosen indicator the request is refused (400)
+    "analytics:case_list": {
+        "GET": _login_page(director=400, surgeon=400, auditor=400, outsider=400),
+        "POST": row(405, anonymous=302),
+    },
+    "analytics:trend": {
+        "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
+        "POST": row(405, anonymous=302),
+    },
+    # RA-CUSUM / VLAD: a surgeon sees their own chart, the director and the auditor choose a surgeon
+    "analytics:monitoring": {
+        "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
+        "POST": row(405, anonymous=302),
+    },
     # spinal cord injury
     "sci:exam_list": object_view("clinical"),
     "sci:exam_create": object_page("clinical", post=400),
@@ -399,6 +413,7 @@ MATRIX: dict = {
     "teaching:caselog_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:entry_rate": object_action("resident", post=404),
     "teaching:entry_confirm": object_action("attending", post=403),
+    "teaching:entry_dispute": object_action("resident", post=404),
     "teaching:confirmation_list": list_page("attending"),
     "teaching:day_confirm": {
         "GET": row(405, anonymous=302),
@@ -488,6 +503,7 @@ MATRIX: dict = {
     "imaging:film_image": object_view("clinical"),
     "imaging:film_compute": object_action("operating", post=200),
     "imaging:film_measure": object_action("operating", post=400),
+    "imaging:film_burned_in": object_action("operating", post=400),
     "imaging:agreement": {"GET": _login_page(operating=200, outsider=200), "POST": row(405, anonymous=302)},
     "api:list_films": api_object(),
     "api:get_film": api_object(),

@@ -78,6 +78,19 @@ class Adjusted:
         return outcome_title(self.outcome)
 
 
+def model_versions(department_id) -> list[RiskModelVersion]:
+    """Return the department's versions of every modelled outcome, newest first (one query)."""
+    chosen = RiskModelVersion.objects.filter(department_id=department_id, outcome__in=services.RISK_OUTCOMES)
+    return list(chosen.order_by("-version"))
+
+
+def scorable(model: RiskModelVersion, rows) -> tuple[list, int]:
+    """Split ``rows`` into those the model can score and the count of those with an unseen category."""
+    levels = {name: set(values) for name, values in model.levels.items()}
+    scored = [r for r in rows if all(r[name] in known for name, known in levels.items())]
+    return scored, len(rows) - len(scored)
+
+
 def latest_fitted(versions, outcome: str) -> tuple[RiskModelVersion | None, str]:
     """Return the latest fitted version of ``outcome`` among ``versions`` (newest first), or None
     and the reason there is none.
@@ -123,8 +136,7 @@ def _own_period_only(model: RiskModelVersion, scope) -> bool:
 
 def _score(outcome, model, operations, scope, names, per_surgeon, own_id) -> Adjusted:
     rows = casemix.case_rows(operations, outcome, scope.today)
-    levels = {name: set(values) for name, values in model.levels.items()}
-    scored = [r for r in rows if all(r[name] in known for name, known in levels.items())]
+    scored, _unseen = scorable(model, rows)
     if not scored:
         return Adjusted(outcome, model, _("No operation of the period can be scored."), len(rows), len(rows))
     risks = model.to_method_model().predict(scored)
@@ -155,8 +167,8 @@ def _score(outcome, model, operations, scope, names, per_surgeon, own_id) -> Adj
         tuple(sorted(groups, key=lambda u: u.label)),
         surgeon_dispersion,
         group_dispersion,
-        charts.ratio_funnel_svg(title, surgeons) if per_surgeon else "",
-        charts.ratio_funnel_svg(title, groups),
+        charts.ratio_funnel_svg(title, surgeons, surgeon_dispersion) if per_surgeon else "",
+        charts.ratio_funnel_svg(title, groups, group_dispersion),
     )
 
 

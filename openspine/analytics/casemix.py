@@ -119,6 +119,7 @@ def case_rows(operations, outcome: str, today: date) -> list[dict]:
         "diagnosis__disease_area",
         "approach",
         "flag",
+        "public_id",
     )
     records = list(chosen.values_list(*fields))
     codes: dict[int, list[str]] = {}
@@ -129,10 +130,26 @@ def case_rows(operations, outcome: str, today: date) -> list[dict]:
 
 
 def _row(record, codes) -> dict:
-    pk, surgeon, day, born, sex, asa, emergency, level_from, level_to, kind, area, approach, flag = record
+    (
+        pk,
+        surgeon,
+        day,
+        born,
+        sex,
+        asa,
+        emergency,
+        level_from,
+        level_to,
+        kind,
+        area,
+        approach,
+        flag,
+        public_id,
+    ) = record
     known = level_from is not None and level_to is not None
     return {
         "operation_id": pk,
+        "public_id": public_id,
         "surgeon_id": surgeon,
         "performed_on": day,
         "y": int(bool(flag)),

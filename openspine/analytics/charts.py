@@ -15,12 +15,14 @@ beside the chart lists every surgeon and is its text alternative.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openspine.analytics.methods import funnel
 
 #: Indicators drawn as a funnel plot (issue 10): any complication (S1) and major complications (S2).
 FUNNEL_INDICATORS = ("S1", "S2")
 GRID_POINTS = 60
+OVERDISPERSED = (gettext_lazy("95 percent, over-dispersion"), gettext_lazy("99.8 percent, over-dispersion"))
 WIDTH, HEIGHT = 460, 280
 #: One colour per position of outcomes.md 4.1; the shape differs too, so colour is not needed to read it.
 POSITION_STYLE = {
@@ -148,10 +150,10 @@ def calibration_svg(groups, *, title: str) -> str:
         "predicted:Q",
         title=_("Mean predicted risk"),
         scale=alt.Scale(domain=[0, top]),
-        axis=alt.Axis(format=".0%"),
+        axis=alt.Axis(format=".1%"),
     )
     y = alt.Y(
-        "observed:Q", title=_("Observed rate"), scale=alt.Scale(domain=[0, top]), axis=alt.Axis(format=".0%")
+        "observed:Q", title=_("Observed rate"), scale=alt.Scale(domain=[0, top]), axis=alt.Axis(format=".1%")
     )
     diagonal = (
         alt.Chart(alt.Data(values=[{"predicted": 0, "observed": 0}, {"predicted": top, "observed": top}]))
@@ -172,13 +174,15 @@ def calibration_svg(groups, *, title: str) -> str:
     return vl_convert.vegalite_to_svg(chart.to_dict())
 
 
-def ratio_funnel_svg(title: str, units) -> str:
+def ratio_funnel_svg(title: str, units, dispersion=None) -> str:
     """Return the risk-adjusted funnel (O/E against E, target 1) of the eligible ``units`` as SVG.
 
     outcomes.md 4.4: y = O/E, x = E, limits from Poisson(E) quantiles with interpolation at 95 %
     and 99.8 % (the default), drawn over a grid of E; only units that pass the n >= 30 and
     reliability >= 0.70 rule (3.4) are drawn; "" when none does. ``units`` are
-    :class:`openspine.analytics.adjusted.Unit`; the table beside the chart lists them all.
+    :class:`openspine.analytics.adjusted.Unit`; the table beside the chart lists them all. When
+    the over-dispersion test is significant, the additive random-effects limits
+    1 +/- z sqrt(1/E + tau^2) are drawn beside the plain ones (4.3: "show both").
     """
     shown = [u for u in units if u.eligibility.allowed and u.expected > 0]
     if not shown:
@@ -195,7 +199,10 @@ def ratio_funnel_svg(title: str, units) -> str:
         {"e": u.expected, "ratio": u.ratio.estimate, "name": u.label, "position": labels[u.position]}
         for u in shown
     ]
-    curves = _ratio_curves(min(d["e"] for d in dots), max(d["e"] for d in dots))
+    curves = _ratio_curves(min(d["e"] for d in dots), max(d["e"] for d in dots), dispersion)
+    dashes = [(_("95 percent"), [6, 3]), (_("99.8 percent"), [1, 0])]
+    if any(c["curve"].startswith("od-") for c in curves):
+        dashes += [(str(OVERDISPERSED[0]), [2, 2]), (str(OVERDISPERSED[1]), [8, 2, 2, 2])]
     x = alt.X("e:Q", title=_("Expected events (E)"), scale=alt.Scale(domain=[0, curves[-1]["e"]], nice=False))
     y = alt.Y("ratio:Q", title=_("Observed / expected"))
     limits = (
@@ -208,7 +215,7 @@ def ratio_funnel_svg(title: str, units) -> str:
             strokeDash=alt.StrokeDash(
                 "limit:N",
                 title=_("Funnel limits"),
-                scale=alt.Scale(domain=[_("95 percent"), _("99.8 percent")], range=[[6, 3], [1, 0]]),
+                scale=alt.Scale(domain=[d for d, _r in dashes], range=[r for _d, r in dashes]),
             ),
         )
     )
@@ -255,11 +262,18 @@ def ratio_funnel_svg(title: str, units) -> str:
     return vl_convert.vegalite_to_svg(chart.to_dict())
 
 
-def _ratio_curves(smallest: float, largest: float) -> list[dict]:
-    """Return the 95 % and 99.8 % O/E limits (outcomes.md 4.4, exact Poisson) on a grid of E."""
+def _ratio_curves(smallest: float, largest: float, dispersion=None) -> list[dict]:
+    """Return the 95 % and 99.8 % O/E limits (outcomes.md 4.4, exact Poisson) on a grid of E.
+
+    With a significant over-dispersion, also the additive random-effects limits of 4.3.
+    """
+    from openspine.analytics.methods import overdispersion
+
     low, top = max(0.5, smallest / 3), largest * 1.25
     grid = [low + (top - low) * i / GRID_POINTS for i in range(GRID_POINTS + 1)]
     names = {funnel.ALERT: _("95 percent"), funnel.ALARM: _("99.8 percent")}
+    spread = {funnel.ALERT: OVERDISPERSED[0], funnel.ALARM: OVERDISPERSED[1]}
+    adjusted = dispersion is not None and dispersion.significant and dispersion.tau2 > 0
     rows = []
     for e in grid:
         for lim in funnel.ratio_limits(e).limits:
@@ -267,4 +281,95 @@ def _ratio_curves(smallest: float, largest: float) -> list[dict]:
                 rows.append(
                     {"e": e, "ratio": value, "limit": names[lim.level], "curve": f"{lim.level}-{side}"}
                 )
+        if adjusted:
+            for lim in overdispersion.adjusted_limits(dispersion, (1 / e) ** 0.5, e).limits:
+                for side, value in (("lower", lim.lower), ("upper", lim.upper)):
+                    curve = f"od-{lim.level}-{side}"
+                    rows.append({"e": e, "ratio": value, "limit": str(spread[lim.level]), "curve": curve})
     return rows
+
+
+def _sequence_chart(title: str, subtitle: list, values: list[dict], y_title: str, rules: list[float]):
+    """Return a line chart over case number with signal markers and horizontal rules, as SVG."""
+    import altair as alt
+    import vl_convert
+
+    x = alt.X("case:Q", title=_("Case number"), scale=alt.Scale(nice=False))
+    y = alt.Y("value:Q", title=y_title)
+    line = alt.Chart(alt.Data(values=values)).mark_line(color="#4a6fa5", strokeWidth=1.5).encode(x=x, y=y)
+    layers = [line]
+    for level in rules:
+        layers.append(
+            alt.Chart(alt.Data(values=[{"value": level}]))
+            .mark_rule(color="#b3261e" if level else "#333", strokeDash=[6, 3] if level else [1, 0])
+            .encode(y="value:Q")
+        )
+    signals = [v for v in values if v["signal"]]
+    if signals:
+        layers.append(
+            alt.Chart(alt.Data(values=signals))
+            .mark_point(shape="triangle-up", filled=True, size=90, color="#b3261e")
+            .encode(x=x, y=y)
+        )
+    chart = alt.layer(*layers).properties(
+        width=WIDTH,
+        height=220,
+        title=alt.Title(title, subtitle=subtitle, anchor="start"),
+        description=_("Chart over the case sequence; the table lists every case."),
+    )
+    return vl_convert.vegalite_to_svg(chart.to_dict())
+
+
+def cusum_svg(title: str, cases, threshold) -> str:
+    """Return Steiner's RA-CUSUM over the case sequence with h and the signals (outcomes.md 5.1, 5.4)."""
+    values = [{"case": c.number, "value": c.cusum, "signal": c.signal} for c in cases]
+    subtitle = [
+        _("RA-CUSUM (Steiner 2000), odds ratio %(ra)s; reset to 0 after a signal (red triangle).")
+        % {"ra": f"{threshold.odds_ratio:g}"},
+        _("Dashed line: h = %(h)s, for an in-control ARL0 of %(arl)s cases (%(runs)s simulated runs).")
+        % {"h": f"{threshold.limit:.2f}", "arl": f"{threshold.simulated_arl:.0f}", "runs": threshold.runs},
+    ]
+    return _sequence_chart(title, subtitle, values, "CUSUM", [0.0, threshold.limit])
+
+
+def vlad_svg(title: str, cases) -> str:
+    """Return the VLAD, cumulative expected minus observed events, with the CUSUM signals (5.2)."""
+    values = [{"case": c.number, "value": c.vlad, "signal": c.signal} for c in cases]
+    subtitle = [_("VLAD: expected minus observed events, cumulated; upward is better than predicted.")]
+    return _sequence_chart(title, subtitle, values, _("Events avoided (net)"), [0.0])
+
+
+def trend_svg(title: str, points) -> str:
+    """Return the quarterly rate with its 95 % Wilson band (outcomes.md 9.3) as SVG, "" if none."""
+    shown = [p for p in points if p.denominator]
+    if not shown:
+        return ""
+    import altair as alt
+    import vl_convert
+
+    values = [
+        {
+            "quarter": p.label,
+            "rate": p.numerator / p.denominator,
+            "lower": p.interval.lower,
+            "upper": p.interval.upper,
+        }
+        for p in shown
+    ]
+    x = alt.X("quarter:O", title=_("Quarter of operation"), sort=None)
+    band = (
+        alt.Chart(alt.Data(values=values))
+        .mark_area(opacity=0.25, color="#4a6fa5")
+        .encode(x=x, y=alt.Y("lower:Q", title=_("Rate"), axis=alt.Axis(format=".1%")), y2="upper:Q")
+    )
+    line = alt.Chart(alt.Data(values=values)).mark_line(point=True, color="#4a6fa5").encode(x=x, y="rate:Q")
+    chart = alt.layer(band, line).properties(
+        width=WIDTH,
+        height=220,
+        title=alt.Title(
+            title,
+            subtitle=[_("Shaded: 95 percent Wilson interval. No target line: the reference gives none.")],
+        ),
+        description=_("Trend by quarter; the table lists every quarter."),
+    )
+    return vl_convert.vegalite_to_svg(chart.to_dict())

@@ -48,3 +48,75 @@ class QualityFilter(forms.Form):
     def clean_surgeon(self):
         pk = self.cleaned_data.get("surgeon")
         return self.surgeons.get(pk) if pk else None
+
+
+class MonitoringFilter(forms.Form):
+    """Which chart: the outcome, the year, the procedure group and (for who sees all) the surgeon."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False)
+    year = forms.TypedChoiceField(label=_("Year of operation"), coerce=int, required=False)
+    group = forms.ChoiceField(label=_("Procedure group"), required=False)
+
+    def __init__(self, *args, outcomes=(), groups=(), surgeons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = list(outcomes)
+        self.fields["year"].choices = year_choices()
+        self.fields["group"].choices = [("", _("All procedure groups")), *groups]
+        if surgeons is not None:
+            self.surgeons = {user.pk: user for user in surgeons}
+            self.fields["surgeon"] = forms.TypedChoiceField(
+                label=_("Surgeon"),
+                coerce=int,
+                required=False,
+                empty_value=None,
+                choices=[("", "—")] + [(pk, u.display_name or u.username) for pk, u in self.surgeons.items()],
+            )
+        for field in self.fields.values():
+            allowed = ", ".join(str(value) for value, _label in field.choices if value != "")
+            field.error_messages["invalid_choice"] = _(
+                "%%(value)s is not allowed; choose one of: %(allowed)s."
+            ) % {"allowed": allowed}
+
+    def clean_year(self):
+        return self.cleaned_data["year"] or timezone.localdate().year
+
+    def clean_surgeon(self):
+        pk = self.cleaned_data.get("surgeon")
+        return self.surgeons.get(pk) if pk else None
+
+
+class CaseListFilter(QualityFilter):
+    """Which figure's cases: the rule (``S1_30d``) and the quality page's year, area and surgeon."""
+
+    rule = forms.ChoiceField(label=_("Indicator"))
+
+    def __init__(self, *args, rules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = list(rules)
+        allowed = ", ".join(value for value, _label in rules)
+        self.fields["rule"].error_messages["invalid_choice"] = _(
+            "%%(value)s is not allowed; choose one of: %(allowed)s."
+        ) % {"allowed": allowed}
+        self.fields["rule"].error_messages["required"] = _("Choose an indicator: one of %(allowed)s.") % {
+            "allowed": allowed
+        }
+
+
+class TrendFilter(forms.Form):
+    """Which trend: the rule (``S1_30d``), optionally one disease area, optionally only one's own cases."""
+
+    rule = forms.ChoiceField(label=_("Indicator"), required=False)
+    disease_area = forms.ChoiceField(
+        label=_("Disease area"), required=False, choices=[("", _("All disease areas")), *DiseaseArea.choices]
+    )
+    own = forms.BooleanField(label=_("Only my operations"), required=False)
+
+    def __init__(self, *args, rules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = list(rules)
+        for name in ("rule", "disease_area"):
+            field = self.fields[name]
+            allowed = ", ".join(str(value) for value, _label in field.choices if value != "")
+            field.error_messages["invalid_choice"] = _(
+                "%%(value)s is not allowed; choose one of: %(allowed)s."
+            ) % {"allowed": allowed}

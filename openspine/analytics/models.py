@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from openspine.analytics.methods.risk import RiskModel
 from openspine.core.models import PublicIdModel
 
 
@@ -111,8 +110,10 @@ class RiskModelVersion(PublicIdModel):
             ) % {**self.refusal_detail, "per": self.min_events_per_parameter}
         return str(REFUSAL_MESSAGES.get(self.refusal_code, self.refusal_reason))
 
-    def to_method_model(self) -> RiskModel:
-        """Return the fitted model as the methods' :class:`RiskModel`, to score operations with."""
+    def to_method_model(self):
+        """Return the fitted model as the methods' ``RiskModel``, to score operations with."""
+        from openspine.analytics.methods.risk import RiskModel  # statsmodels loads only when scoring
+
         return RiskModel(
             model_id=self.model_id,
             version=str(self.version),

@@ -9,9 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from openspine import audit
 from openspine.accounts.roles import can
-from openspine.analytics import dashboard, indicators, risk_cards, tasks
-from openspine.analytics.forms import QualityFilter
+from openspine.analytics import caselists, charts, dashboard, indicators, risk_cards, services, tasks, trends
+from openspine.analytics import monitoring as monitoring_charts
+from openspine.analytics.forms import CaseListFilter, MonitoringFilter, QualityFilter, TrendFilter
 from openspine.patients.access import check_capability
+from openspine.surgery.forms import GROUP_LABELS
+from openspine.surgery.models import Operation
 
 
 def check_quality_access(user) -> None:
@@ -81,3 +84,144 @@ def risk_models_refit(request):
         request, _("The risk models will be refitted in the background; reload this page in a minute.")
     )
     return redirect("analytics:risk_models")
+
+
+@require_GET
+def monitoring(request):
+    """Show the RA-CUSUM and VLAD of one surgeon x procedure group; a surgeon sees only their own."""
+    check_quality_access(request.user)
+    user = request.user
+    surgeons = dashboard.surgeons_of(user) if dashboard.sees_all(user) else None
+    outcomes = [(o, risk_cards.outcome_title(o)) for o in services.RISK_OUTCOMES]
+    form = MonitoringFilter(
+        request.GET or None, outcomes=outcomes, groups=GROUP_LABELS.items(), surgeons=surgeons
+    )
+    if request.GET and not form.is_valid():
+        return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
+    chosen = form.cleaned_data if form.is_bound else {}
+    outcome = chosen.get("outcome") or services.RISK_OUTCOMES[0]
+    year = chosen.get("year") or timezone.localdate().year
+    group = chosen.get("group", "")
+    subject = chosen.get("surgeon") if surgeons is not None else user
+    scope = indicators.Scope(indicators.Period.year(year), timezone.localdate())
+    result = None
+    if subject is not None:
+        operations = indicators.signed_operations(Operation.objects.visible_to(user), scope)
+        name = subject.display_name or subject.username
+        title = f"{name}, {dict(outcomes)[outcome]}, {GROUP_LABELS.get(group, _('all procedure groups'))}"
+        result = monitoring_charts.monitor(
+            user.department_id,
+            operations,
+            scope,
+            outcome=outcome,
+            surgeon_id=subject.pk,
+            group=group,
+            title=title,
+        )
+    audit.record(
+        user,
+        "analytics.monitoring.viewed",
+        after={
+            "outcome": outcome,
+            "year": year,
+            "group": group or "all",
+            "surgeon": subject.pk if subject else None,
+        },
+    )
+    if not form.is_bound:
+        form = MonitoringFilter(
+            initial={"year": year, "outcome": outcome},
+            outcomes=outcomes,
+            groups=GROUP_LABELS.items(),
+            surgeons=surgeons,
+        )
+    context = {
+        "form": form,
+        "result": result,
+        "subject": subject,
+        "scope": scope,
+        "links": can(user, "patient.view"),
+    }
+    return render(request, "analytics/monitoring.html", context)
+
+
+@require_GET
+def case_list(request):
+    """List the operations behind one figure; identified only for roles that may see patients."""
+    check_quality_access(request.user)
+    user = request.user
+    surgeons = dashboard.surgeons_of(user) if dashboard.sees_all(user) else None
+    rules = [(rule.key, risk_cards.outcome_title(rule.key)) for rule in indicators.rules()]
+    form = CaseListFilter(request.GET, rules=rules, surgeons=surgeons)
+    if not form.is_valid():
+        return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
+    chosen = form.cleaned_data
+    year = chosen["year"]
+    scope = indicators.Scope(
+        indicators.Period.year(year), timezone.localdate(), disease_area=chosen["disease_area"]
+    )
+    subject = chosen.get("surgeon") if surgeons is not None else user
+    operations = indicators.signed_operations(Operation.objects.visible_to(user), scope)
+    rows, denominator, numerator = caselists.cases_behind(
+        operations, chosen["rule"], scope.today, surgeon_id=subject.pk if subject else None
+    )
+    identified = can(user, "patient.view")
+    audit.record(
+        user,
+        "analytics.caselist.viewed",
+        after={
+            "rule": chosen["rule"],
+            "year": year,
+            "disease_area": chosen["disease_area"] or "all",
+            "surgeon": subject.pk if subject else None,
+            "identified": identified,
+            "operations": [str(r.public_id) for r in rows] if identified else len(rows),
+        },
+    )
+    context = {
+        "rows": rows,
+        "denominator": denominator,
+        "numerator": numerator,
+        "rule": chosen["rule"],
+        "subject": subject,
+        "scope": scope,
+        "identified": identified,
+        "limit": caselists.MAX_CASES,
+    }
+    return render(request, "analytics/case_list.html", context)
+
+
+@require_GET
+def trend(request):
+    """Show one indicator's rate by quarter over three years; a surgeon may see their own line."""
+    check_quality_access(request.user)
+    user = request.user
+    rules = [(rule.key, risk_cards.outcome_title(rule.key)) for rule in indicators.rules()]
+    form = TrendFilter(request.GET or None, rules=rules)
+    if request.GET and not form.is_valid():
+        return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
+    chosen = form.cleaned_data if form.is_bound else {}
+    key = chosen.get("rule") or rules[0][0]
+    area = chosen.get("disease_area", "")
+    today = timezone.localdate()
+    scope = indicators.Scope(indicators.Period(trends.first_quarter(today), today), today, disease_area=area)
+    operations = indicators.signed_operations(Operation.objects.visible_to(user), scope)
+    if chosen.get("own"):
+        operations = operations.filter(primary_surgeon=user)
+    points = trends.quarterly(operations, key, today)
+    audit.record(
+        user,
+        "analytics.trend.viewed",
+        after={"rule": key, "disease_area": area or "all", "own": bool(chosen.get("own"))},
+    )
+    if not form.is_bound:
+        form = TrendFilter(initial={"rule": key}, rules=rules)
+    title = dict(rules)[key]
+    context = {
+        "form": form,
+        "points": points,
+        "rule": key,
+        "title": title,
+        "chart": charts.trend_svg(title, points),
+    }
+    return render(request, "analytics/trend.html", context)

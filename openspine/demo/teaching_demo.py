@@ -7,11 +7,15 @@ the labelled ACGME example only: the 规培 minimums are entered by the departme
 """
 
 import json
+import zlib
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.db import transaction
+from django.utils import timezone
 
+from openspine.accounts.models import User
 from openspine.surgery.models import Operation, OperationTeamMember
 from openspine.teaching import services
 from openspine.teaching.choices import EntryState, Zwisch
@@ -24,8 +28,14 @@ CONFIRMED_AFTER_DAYS = 14
 LEVELS = list(Zwisch.values)
 
 
-def seed_teaching(staff, today) -> dict:
-    """Enrol the residents, derive their case logs from recent signed operations, confirm the older ones."""
+def seed_teaching(today=None) -> dict:
+    """Enrol the residents, derive their case logs from recent signed operations, confirm the older ones.
+
+    Runs after the bulk seed (``seed_demo``), through the services, on at most a fixed number of
+    operations, so it costs about a second whatever the size of the demo.
+    """
+    today = today or timezone.localdate()
+    staff = _staff()
     with transaction.atomic():
         services.load_requirement_set(json.loads(EXAMPLE.read_text(encoding="utf-8")))
         _enrol(staff, today)
@@ -35,6 +45,19 @@ def seed_teaching(staff, today) -> dict:
             services.derive_case_log_entries(operation, actor=operation.primary_surgeon)
         confirmed = _confirm_older(today)
     return {"case_log_operations": len(operations), "case_log_confirmed": confirmed}
+
+
+def _staff() -> SimpleNamespace:
+    spine = User.objects.filter(department__code="spine", is_active=True).order_by("username")
+    return SimpleNamespace(
+        residents=list(spine.filter(role="resident")),
+        attendings=list(spine.filter(role__in=("surgeon", "director"))),
+    )
+
+
+def _key(entry) -> int:
+    # Deterministic whichever seeding path wrote the rows (row ids differ between them).
+    return zlib.crc32(f"{entry.operation.patient.mrn}:{entry.trainee.username}".encode())
 
 
 def _enrol(staff, today) -> None:
@@ -76,14 +99,12 @@ def _freeze_stages(operation) -> None:
 def _confirm_older(today) -> int:
     older = CaseLogEntry.objects.filter(
         state=EntryState.PENDING, performed_on__lt=today - timedelta(days=CONFIRMED_AFTER_DAYS)
-    ).select_related("attending", "trainee", "operation")
+    ).select_related("attending", "trainee", "operation", "operation__patient")
     count = 0
-    # Ratings follow the entry's place in a stable order (not its id), the same on both seeding paths.
-    stable = older.order_by("performed_on", "operation__patient__mrn", "trainee__username")
-    for n, entry in enumerate(stable):
-        level = LEVELS[n % len(LEVELS)]
-        if n % 3:
-            services.rate_own_entry(entry, actor=entry.trainee, zwisch=LEVELS[(n + 1) % 4])
-        services.confirm_case_log_entry(entry, actor=entry.attending, zwisch=level)
+    for entry in older.order_by("performed_on", "id"):
+        key = _key(entry)
+        if key % 3:
+            services.rate_own_entry(entry, actor=entry.trainee, zwisch=LEVELS[(key // 3) % len(LEVELS)])
+        services.confirm_case_log_entry(entry, actor=entry.attending, zwisch=LEVELS[key % len(LEVELS)])
         count += 1
     return count

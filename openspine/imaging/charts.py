@@ -9,7 +9,11 @@ observers) is within measurement error, so nothing is flagged as progression.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from spinescores import registry
+from spinescores.errors import UnknownInstrumentError
 
 WIDTH, HEIGHT = 640, 200
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 14, 30
@@ -54,6 +58,15 @@ def prom_series(patient) -> dict[str, list[tuple[date, float]]]:
     return series
 
 
+def instrument_name(code: str) -> str:
+    """Return the instrument's name in the current language, or its code if it is not catalogued."""
+    try:
+        instrument = registry.get(code).INSTRUMENT
+    except UnknownInstrumentError:
+        return code
+    return instrument.name_zh if translation.get_language().startswith("zh") else instrument.name
+
+
 def _panel(title, series: dict, start: date, end: date) -> Panel | None:
     values = [value for points in series.values() for _day, value in points]
     if not values:
@@ -83,7 +96,7 @@ def _panel(title, series: dict, start: date, end: date) -> Panel | None:
 
 
 def build_chart(patient) -> dict | None:
-    """Return the panels (radiographs, then PROMs) on one shared time axis, or None with no data."""
+    """Return the panels (radiographs, then one per PROM) on one shared time axis, or None with no data."""
     radiographs = {key: points for key, points in radiograph_series(patient).items() if points}
     proms = prom_series(patient)
     days = [d for group in (radiographs, proms) for points in group.values() for d, _v in points]
@@ -91,9 +104,11 @@ def build_chart(patient) -> dict | None:
         return None
     start, end = min(days), max(days)
     names = {"cobb": str(_("largest Cobb")), "pi_ll": str(_("PI − LL"))}
-    panels = [
-        _panel(_("Radiographs (°)"), {names[k]: v for k, v in radiographs.items()}, start, end),
-        _panel(_("PROM scores"), proms, start, end),
+    panels = [_panel(_("Radiographs (°)"), {names[k]: v for k, v in radiographs.items()}, start, end)]
+    # one panel per instrument: scores on different scales never share an axis
+    panels += [
+        _panel(instrument_name(code), {instrument_name(code): points}, start, end)
+        for code, points in proms.items()
     ]
     return {
         "width": WIDTH,

@@ -58,5 +58,14 @@ def rows_for(measurement) -> list[dict]:
         if value is None:
             continue
         convex = values.get(row["key"].replace("_cobb", "_convex")) if row["key"].endswith("_cobb") else None
-        rows.append({**row, "value": value, "convex": str(CONVEX.get(convex, "")) if convex else ""})
+        label = (measurement.calibration or {}).get("label", "none")
+        calibration = str(CALIBRATION_LABELS.get(label, label)) if row["unit"] == "mm" else ""
+        rows.append(
+            {
+                **row,
+                "value": value,
+                "convex": str(CONVEX.get(convex, "")) if convex else "",
+                "calibration": calibration,
+            }
+        )
     return rows

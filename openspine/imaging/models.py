@@ -24,6 +24,10 @@ class FilmQuerySet(models.QuerySet):
             return self.none()
         return self.filter(patient__department_id=user.department_id)
 
+    def cleared_for_teaching(self):
+        """Films a person checked and found free of burned-in identifiers (teaching library, exports)."""
+        return self.filter(burned_in_checked_at__isnull=False, burned_in_text=False)
+
 
 class Film(ClinicalRecord):
     """One radiograph of a patient, uploaded as DICOM, PNG or JPEG, optionally tied to a visit.
@@ -75,6 +79,32 @@ class Film(ClinicalRecord):
         blank=True,
         editable=False,
         help_text=_("PixelSpacing, ImagerPixelSpacing, magnification and orientation as read from the file."),
+    )
+    burned_in_annotation = models.CharField(
+        _("burned-in annotation (DICOM)"),
+        max_length=3,
+        blank=True,
+        editable=False,
+        help_text=_("BurnedInAnnotation (0028,0301) as the file states it; not trusted on its own."),
+    )
+    burned_in_text = models.BooleanField(
+        _("burned-in identifiers found"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by a person who looked at the film: empty until checked."),
+    )
+    burned_in_checked_at = models.DateTimeField(
+        _("burned-in text checked at"), null=True, blank=True, editable=False
+    )
+    burned_in_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("burned-in text checked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -173,11 +173,13 @@ def downsample(image: Image.Image) -> tuple[Image.Image, float]:
 
 
 def _uids(ds) -> dict:
+    # BurnedInAnnotation travels with the UIDs: both are copied onto the film row as read.
     return {
         "study_uid": str(ds.get("StudyInstanceUID", "")),
         "series_uid": str(ds.get("SeriesInstanceUID", "")),
         "sop_instance_uid": str(ds.get("SOPInstanceUID", "")),
         "sop_class_uid": str(ds.get("SOPClassUID", "")),
+        "burned_in_annotation": str(ds.get("BurnedInAnnotation", ""))[:3],
     }
 
 

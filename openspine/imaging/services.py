@@ -187,3 +187,26 @@ def save_measurement(
         action = "imaging.measurement.updated" if before else "imaging.measurement.recorded"
         audit.record(actor, action, record, before=before, after=snapshot(record), patient=film.patient)
     return record
+
+
+def record_burned_in_check(film: Film, *, has_text, actor) -> Film:
+    """Record that ``actor`` looked at the film for burned-in names, IDs or hospital marks (imaging.md §3.5).
+
+    Only a film checked and found clean may enter the teaching library or an export
+    (``Film.objects.cleared_for_teaching()``); the DICOM BurnedInAnnotation flag alone is not trusted.
+    """
+    if has_text not in (True, False):
+        raise ValidationError({"has_text": _("has_text: allowed yes or no.")})
+    with transaction.atomic():
+        before = snapshot(film, ["burned_in_text", "burned_in_checked_at"])
+        film.burned_in_text = has_text
+        film.burned_in_checked_at = timezone.now()
+        film.burned_in_checked_by = actor
+        film.save(
+            update_fields=["burned_in_text", "burned_in_checked_at", "burned_in_checked_by", "updated_at"]
+        )
+        after = snapshot(film, ["burned_in_text", "burned_in_checked_at"])
+        audit.record(
+            actor, "imaging.film.burned_in_checked", film, before=before, after=after, patient=film.patient
+        )
+    return film

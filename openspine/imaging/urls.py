@@ -10,5 +10,6 @@ urlpatterns = [
     path("films/<uuid:public_id>/image.png", views.film_image, name="film_image"),
     path("films/<uuid:public_id>/compute/", views.film_compute, name="film_compute"),
     path("films/<uuid:public_id>/measurement/", views.film_measure, name="film_measure"),
+    path("films/<uuid:public_id>/burned-in/", views.film_burned_in, name="film_burned_in"),
     path("agreement/", views.agreement_page, name="agreement"),
 ]

@@ -9,16 +9,17 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openspine.accounts.roles import can
 from openspine.core.errors import DomainError
-from openspine.imaging import agreement, charts, display, services
+from openspine.imaging import agreement, charts, display, lenke_inputs, services
 from openspine.imaging.access import get_film_for
 from openspine.imaging.forms import FilmUploadForm
 from openspine.patients.access import check_capability, get_patient_for, record_opened
@@ -37,6 +38,7 @@ def film_list(request, public_id):
         "patient": patient,
         "films": films,
         "chart": charts.build_chart(patient),
+        "lenke": lenke_inputs.visits_of(films),
         "can_add": can(request.user, "imaging.film.add"),
     }
     return render(request, "imaging/film_list.html", context)
@@ -75,6 +77,28 @@ def film_upload(request, public_id):
     return render(request, "imaging/film_upload.html", {"form": form, "patient": patient}, status=status)
 
 
+# The part of a step each click places, by the last word of its landmark name.
+CLICK_PARTS = {
+    "anterior": gettext_lazy("anterior corner"),
+    "posterior": gettext_lazy("posterior corner"),
+    "anterosuperior": gettext_lazy("anterior upper corner"),
+    "posterosuperior": gettext_lazy("posterior upper corner"),
+    "posteroinferior": gettext_lazy("posterior lower corner"),
+    "anteroinferior": gettext_lazy("anterior lower corner"),
+    "top": gettext_lazy("top"),
+    "bottom": gettext_lazy("bottom"),
+    "start": gettext_lazy("first end"),
+    "end": gettext_lazy("second end"),
+}
+
+
+def _click_label(step_name: str, landmark: str, index: int, count: int) -> str:
+    if count == 1:
+        return step_name
+    part = CLICK_PARTS.get(landmark.rsplit("_", 1)[-1])
+    return f"{step_name} · {part}" if part else f"{step_name} ({index}/{count})"
+
+
 def _steps(view: str) -> list[dict]:
     zh = translation.get_language().startswith("zh")
     steps = []
@@ -82,7 +106,7 @@ def _steps(view: str) -> list[dict]:
         name = step.name_zh if zh else step.name_en
         count = len(step.landmarks)
         landmarks = [
-            {"name": landmark, "label": name if count == 1 else f"{name} ({index}/{count})"}
+            {"name": landmark, "label": _click_label(name, landmark, index, count)}
             for index, landmark in enumerate(step.landmarks, start=1)
         ]
         steps.append({"code": step.code, "name": name, "landmarks": landmarks})
@@ -203,3 +227,16 @@ def agreement_page(request):
     """Show inter-reader agreement on the department's films measured by two readers (imaging.md §1.3)."""
     check_capability(request.user, "imaging.measure", target="imaging.agreement")
     return render(request, "imaging/agreement.html", {"report": agreement.report_for(request.user)})
+
+
+@require_POST
+def film_burned_in(request, public_id):
+    """Record the reader's look for burned-in identifiers on the film, then go back to it."""
+    film = get_film_for(request.user, public_id, action="measure")
+    choice = {"yes": True, "no": False}.get(request.POST.get("has_text", ""))
+    try:
+        services.record_burned_in_check(film, has_text=choice, actor=request.user)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    messages.success(request, _("Burned-in text check recorded."))
+    return redirect("imaging:film_viewer", public_id=film.public_id)

@@ -175,9 +175,10 @@ class OperationForm(forms.ModelForm):
     def _team_querysets(self, department):
         surgeons = _staff(department, [Role.SURGEON, Role.DIRECTOR, Role.RESIDENT])
         residents = _staff(department, [Role.RESIDENT])
-        for name in ("first_assistant", "second_assistant", "observers", "assistants"):
+        for name in ("first_assistant", "second_assistant", "assistants"):
             self.fields[name].queryset = surgeons
-        for name in ("trainee_surgeon", "teaching_assistant", "resident_operators"):
+        # Observers are trainees watching; the attendings already have their own roles.
+        for name in ("trainee_surgeon", "teaching_assistant", "observers", "resident_operators"):
             self.fields[name].queryset = residents
         self.fields["anaesthetists"].queryset = _staff(department, [Role.ANAESTHETIST])
         legacy = set()
@@ -232,6 +233,16 @@ class OperationForm(forms.ModelForm):
                 "trainee_portion": portion_of[0].portion if portion_of else [],
             }
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        has_trainee = cleaned.get("trainee_surgeon") or cleaned.get("first_assistant")
+        if cleaned.get("trainee_portion") and not has_trainee:
+            self.add_error(
+                "trainee_portion",
+                _("Choose the trainee surgeon or the first assistant who did this portion."),
+            )
+        return cleaned
 
     def _post_clean(self):
         # The service validates the record as a whole (with its children) inside one transaction;

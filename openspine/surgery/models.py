@@ -20,6 +20,7 @@ from openspine.surgery.choices import (
     ImplantKind,
     OperationKind,
     OperationStatus,
+    Portion,
     Procedure,
     Reporter,
     SignatureMeaning,
@@ -239,6 +240,11 @@ class OperationTeamMember(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.user}"
+
+    @property
+    def portion_labels(self) -> list[str]:
+        """Return the portion the trainee did in words (codes this build does not know show as is)."""
+        return [Portion(code).label if code in Portion.values else code for code in self.portion]
 
 
 class OperationProcedure(models.Model):

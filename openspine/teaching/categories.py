@@ -42,3 +42,24 @@ def clause_matches(clause: dict, facts: dict[str, set[str]]) -> bool:
 def categories_for(facts: dict[str, set[str]], rules) -> list[str]:
     """Return the categories (each once, in rule order) whose rule has a matching clause."""
     return [rule.category for rule in rules if any(clause_matches(c, facts) for c in rule.clauses)]
+
+
+def icd9_disagreements(categories: list[str], codes: list[str], rules) -> list[tuple[str, str]]:
+    """Return (code or category, problem) pairs where the HIS codes and the structured fields disagree.
+
+    A code that points to a category the structured fields did not give is reported, and so is a
+    category with codes in its rule when none of the recorded codes points to it. Categories without
+    a specific code (deformity, osteotomy) are never reported. The codes are a check, never the
+    source of a category (teaching.md 2.3): the page shows these for a person to resolve.
+    """
+    found = []
+    given = set(categories)
+    for code in codes:
+        pointed = {rule.category for rule in rules if any(code.startswith(p) for p in rule.icd9cm3_prefixes)}
+        if pointed and not pointed & given:
+            found.append((code, "code_without_category"))
+    for rule in rules:
+        if rule.category in given and rule.icd9cm3_prefixes and codes:
+            if not any(code.startswith(p) for code in codes for p in rule.icd9cm3_prefixes):
+                found.append((rule.category, "category_without_code"))
+    return found

@@ -20,6 +20,10 @@ class RateForm(forms.Form):
     )
 
 
+class DisputeForm(forms.Form):
+    reason = forms.CharField(label=_("What is wrong with this entry?"), max_length=500)
+
+
 class RequirementSetFilter(forms.Form):
     requirement_set = forms.ModelChoiceField(
         label=_("Requirement set"),

@@ -143,6 +143,9 @@ class CaseLogEntry(PublicIdModel):
         blank=True,
         related_name="+",
     )
+    reminders_sent = models.PositiveSmallIntegerField(
+        _("reminders sent"), default=0, help_text=_("Reminders to the attending since the entry was derived.")
+    )
 
     objects = CaseLogEntryQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from openspine import audit
 from openspine.core.errors import DomainError
 from openspine.surgery.choices import OperationStatus, TeamRole
 from openspine.teaching import categories as category_rules
+from openspine.teaching import reminders
 from openspine.teaching.choices import Category, CreditRole, EntryState, Programme, RaterRole, Zwisch
 from openspine.teaching.models import (
     AutonomyRating,
@@ -128,7 +129,7 @@ def derive_case_log_entries(operation, *, actor) -> list[CaseLogEntry]:
     category_map = current_category_map()
     found = _categories(operation, category_map)
     existing = {e.trainee_id: e for e in CaseLogEntry.objects.select_for_update().filter(operation=operation)}
-    entries = []
+    entries, fresh = [], []
     for person in people:
         values = {
             "team_role": person.role,
@@ -141,11 +142,15 @@ def derive_case_log_entries(operation, *, actor) -> list[CaseLogEntry]:
         }
         entry = existing.pop(person.user.pk, None)
         if entry is None:
-            entries.append(_create_entry(operation, person.user, values, actor))
+            entry, changed = _create_entry(operation, person.user, values, actor), True
         else:
-            entries.append(_update_entry(entry, values, actor))
+            entry, changed = _update_entry(entry, values, actor)
+        entries.append(entry)
+        if changed:
+            fresh.append(entry)
     for entry in existing.values():
         _withdraw_entry(entry, actor)
+    reminders.notify_after_commit(fresh)
     return entries
 
 
@@ -169,14 +174,15 @@ def _create_entry(operation, user, values, actor) -> CaseLogEntry:
     return entry
 
 
-def _update_entry(entry, values, actor) -> CaseLogEntry:
+def _update_entry(entry, values, actor) -> tuple[CaseLogEntry, bool]:
+    """Apply re-derived ``values``; return the entry and whether it went back to pending."""
     before = _entry_summary(entry)
     changed = (entry.credit_role, entry.categories) != (values["credit_role"], values["categories"])
     for name, value in values.items():
         setattr(entry, name, value)
     if not changed and entry.state != EntryState.WITHDRAWN:
         entry.save()
-        return entry
+        return entry, False
     entry.state = EntryState.PENDING
     entry.state_reason = _("The operation record was amended: credit %(before)s, now %(after)s.") % {
         "before": CreditRole(before["credit_role"]).label,
@@ -184,6 +190,7 @@ def _update_entry(entry, values, actor) -> CaseLogEntry:
     }
     entry.confirmed_at = entry.confirmed_by = None
     entry.derived_at = timezone.now()
+    entry.reminders_sent = 0
     entry.save()
     audit.record(
         actor,
@@ -194,7 +201,7 @@ def _update_entry(entry, values, actor) -> CaseLogEntry:
         reason=entry.state_reason,
         patient=entry.operation.patient,
     )
-    return entry
+    return entry, True
 
 
 def _withdraw_entry(entry, actor) -> None:
@@ -327,9 +334,38 @@ def rate_own_entry(entry, *, actor, zwisch) -> AutonomyRating:
         entry=entry, rater=actor, rater_role=RaterRole.SELF, value=zwisch, rated_at=timezone.now()
     )
     audit.record(
-        actor, "teaching.autonomyrating.added", entry, after={"rater_role": "self", "zwisch": zwisch}
+        actor,
+        "teaching.autonomyrating.added",
+        entry,
+        after={"rater_role": "self", "zwisch": zwisch},
+        patient=entry.operation.patient,
     )
     return rating
+
+
+@transaction.atomic
+def dispute_case_log_entry(entry, *, actor, reason: str) -> CaseLogEntry:
+    """Let the trainee say the derived role or categories are wrong; the attending then resolves it."""
+    if actor.pk != entry.trainee_id:
+        raise DomainError(_("Only the trainee can dispute their own case-log entry."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what is wrong with the entry.")})
+    if entry.state != EntryState.PENDING:
+        raise DomainError(_("Only a pending entry can be disputed."))
+    before = _entry_summary(entry)
+    entry.state, entry.state_reason = EntryState.DISPUTED, reason
+    entry.save(update_fields=["state", "state_reason"])
+    audit.record(
+        actor,
+        "teaching.caselogentry.disputed",
+        entry,
+        before=before,
+        after=_entry_summary(entry),
+        reason=reason,
+        patient=entry.operation.patient,
+    )
+    return entry
 
 
 def visible_ratings(entry, viewer) -> dict[str, str | None]:

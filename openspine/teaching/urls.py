@@ -8,6 +8,7 @@ urlpatterns = [
     path("log/export/", views.caselog_export, name="caselog_export"),
     path("entries/<uuid:public_id>/rate/", views.entry_rate, name="entry_rate"),
     path("entries/<uuid:public_id>/confirm/", views.entry_confirm, name="entry_confirm"),
+    path("entries/<uuid:public_id>/dispute/", views.entry_dispute, name="entry_dispute"),
     path("confirmations/", views.confirmation_list, name="confirmation_list"),
     path("confirmations/day/", views.day_confirm, name="day_confirm"),
     path("cohort/", views.cohort, name="cohort"),

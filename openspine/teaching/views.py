@@ -21,7 +21,7 @@ from openspine.patients.access import check_capability
 from openspine.teaching import progress, services
 from openspine.teaching.access import get_case_log_entry_for
 from openspine.teaching.choices import EntryState, Zwisch
-from openspine.teaching.forms import ConfirmForm, RateForm, RequirementSetFilter
+from openspine.teaching.forms import ConfirmForm, DisputeForm, RateForm, RequirementSetFilter
 from openspine.teaching.models import CaseLogEntry, RequirementSet, Trainee
 
 ENTRY_RELATED = ("operation", "operation__patient", "attending", "trainee", "category_map")
@@ -89,6 +89,21 @@ def entry_rate(request, public_id):
         messages.success(request, _("Your rating is saved."))
     else:
         messages.error(request, " ".join(form.non_field_errors()) or _("Choose a Zwisch level."))
+    return redirect("teaching:caselog_mine")
+
+
+@require_POST
+def entry_dispute(request, public_id):
+    """Let the trainee dispute the derived role or categories of one case, with a reason."""
+    entry = get_case_log_entry_for(request.user, public_id, action="rate")
+    form = DisputeForm(request.POST)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        run_service(form, lambda: services.dispute_case_log_entry(entry, actor=request.user, reason=reason))
+    if form.errors:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        messages.success(request, _("Your attending will see the dispute with your reason."))
     return redirect("teaching:caselog_mine")
 
 
@@ -208,6 +223,7 @@ def cohort(request):
     form, chosen = _chosen_set(request, request.user)
     if chosen is None:
         chosen = RequirementSet.objects.order_by("is_example", "-effective_from").first()
+        form = RequirementSetFilter(initial={"requirement_set": chosen.code if chosen else None})
     rows = []
     for trainee in trainees:
         entries = _log_of(trainee.user)

@@ -108,3 +108,26 @@ def test_no_operation_to_score_says_so(fitted, surgeon):
     empty = indicators.Scope(indicators.Period.year(2025), TODAY)
     s1 = _s1(dashboard.build(surgeon, empty)["adjusted"])
     assert s1.reason == "No operation of the period can be scored." and s1.n == 0
+
+
+def test_overdispersed_units_are_shrunk_and_drawn_on_the_oe_funnel():
+    """Five units of 200 cases at 10 % predicted risk (E = 20), O from 5 to 35 (4.3 invariants)."""
+    from openspine.analytics import charts
+
+    observed = {"A": 5, "B": 20, "C": 35, "D": 10, "E": 30}
+    cases = [(key, int(i < o), 0.1) for key, o in observed.items() for i in range(200)]
+    units, dispersion = adjusted._units(cases, 0.1, {key: f"Unit {key}" for key in observed})
+    assert dispersion.tau2 > 0 and dispersion.significant
+    by_key = {u.key: u for u in units}
+    for unit in units:
+        assert unit.expected == pytest.approx(20)
+        assert unit.ratio.estimate == pytest.approx(observed[unit.key] / 20)
+        # shrinkage pulls toward 1, never past it
+        assert abs(unit.shrunken_ratio - 1) <= abs(unit.ratio.estimate - 1) + 1e-12
+        assert unit.eligibility.allowed  # n = 200 >= 30 and reliability >= 0.70
+    assert by_key["A"].position == "alarm" and by_key["B"].position == "inside"
+    svg = charts.ratio_funnel_svg("S1_30d", units, dispersion)
+    assert svg.startswith("<svg") and "Unit A" in svg and "Expected events (E)" in svg
+    assert "99.8 percent, over-dispersion" in svg
+    assert "over-dispersion" not in charts.ratio_funnel_svg("S1_30d", units)
+    assert charts.ratio_funnel_svg("S1_30d", [u for u in units if u.key == "none"]) == ""

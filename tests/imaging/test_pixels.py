@@ -81,3 +81,14 @@ def test_spacing_attributes_are_copied():
     assert spacing["patient_orientation"] == ["P", "F"] and spacing["imager_pixel_spacing"] == [0.3, 0.3]
     bare = _dataset(spacing_mm=None, orientation=())
     assert pixels.spacing_attributes(bare)["imager_pixel_spacing"] is None
+
+
+# JPEG 2000 lossless and RLE lossless
+@pytest.mark.parametrize("syntax", ["1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.5"])
+def test_compressed_transfer_syntaxes_are_decoded(syntax):
+    ds = _dataset()
+    ds.compress(syntax)
+    buffer = io.BytesIO()
+    ds.save_as(buffer)
+    read = pixels.read_upload(buffer.getvalue())
+    assert (read.rows, read.columns) == (32, 64) and np.asarray(read.display)[0, -1] > 245

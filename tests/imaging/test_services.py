@@ -174,3 +174,43 @@ def test_coronal_film_names_the_convex_side_for_the_patient(patient, surgeon):
     values = services.compute_values(film, film_data.landmarks)["values"]
     assert values["mt_cobb"] == pytest.approx(42, abs=1e-2)
     assert values["mt_convex"] == "patient_left"
+
+
+def test_only_a_checked_clean_film_is_cleared_for_teaching(lateral_film, surgeon, patient, lateral):
+    other = services.add_film(
+        patient, synthetic.png_bytes(lateral.image), view="standing_pa", taken_on=DAY, actor=surgeon
+    )
+    assert not Film.objects.cleared_for_teaching().exists()
+    services.record_burned_in_check(lateral_film, has_text=False, actor=surgeon)
+    services.record_burned_in_check(other, has_text=True, actor=surgeon)
+    assert list(Film.objects.cleared_for_teaching()) == [lateral_film]
+    event = AuditEvent.objects.get(
+        action="imaging.film.burned_in_checked", object_id=str(lateral_film.public_id)
+    )
+    assert event.after["burned_in_text"] is False and event.before["burned_in_checked_at"] is None
+    with pytest.raises(ValidationError, match="has_text"):
+        services.record_burned_in_check(other, has_text=None, actor=surgeon)
+
+
+def test_film_linked_to_another_patients_operation_is_refused(lateral_film, surgeon):
+    from tests import builders
+
+    other = builders.make_patient(actor=surgeon)
+    operation = builders.make_operation(other, actor=surgeon)
+    lateral_film.operation = operation
+    with pytest.raises(ValidationError, match="another patient"):
+        lateral_film.full_clean()
+    assert str(lateral_film) == "standing_lateral 2026-03-01"
+
+
+def test_measurement_access_is_by_department(lateral_film, lateral, surgeon, outsider):
+    from django.http import Http404
+
+    from openspine.imaging.access import get_measurement_for
+
+    record = services.save_measurement(lateral_film, lateral.landmarks, actor=surgeon)
+    assert get_measurement_for(surgeon, record.public_id) == record
+    assert str(record) == "standing_lateral 2026-03-01 (primary)"
+    with pytest.raises(Http404):
+        get_measurement_for(outsider, record.public_id)
+    assert AuditEvent.objects.filter(action="imaging.measurement.viewed").count() == 1

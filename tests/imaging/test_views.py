@@ -153,9 +153,12 @@ def test_film_list_charts_cobb_and_pi_ll_beside_proms(client_for, surgeon, patie
     series = charts.radiograph_series(patient)
     assert series["pi_ll"] == [(DAY, pytest.approx(5, abs=1e-3))]
     assert series["cobb"] == [(DAY + datetime.timedelta(days=90), pytest.approx(42, abs=1e-2))]
-    page = client_for(surgeon).get(f"/imaging/patients/{patient.public_id}/films/")
+    page = client_for(surgeon).get(f"/imaging/patients/{patient.public_id}/films/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and len(page.context["chart"]["panels"]) == 1
     assert "<svg" in page.content.decode()
+    sva = next(row for film in page.context["films"] for row in film.rows_shown if row["key"] == "sva_mm")
+    assert str(sva["calibration"]) == "detector plane, not corrected for magnification"
+    assert page.context["lenke"][0]["missing"] == ["pt_cobb", "tll_cobb"]  # only the MT curve was clicked
 
 
 def test_chart_is_absent_without_measurements(patient):
@@ -168,7 +171,8 @@ def test_prom_scores_join_the_chart(patient, surgeon, lateral_film, lateral, mon
         charts, "prom_series", lambda p: {"odi": [(DAY, 40.0), (DAY + datetime.timedelta(days=30), 40.0)]}
     )
     chart = charts.build_chart(patient)
-    assert [panel.title for panel in chart["panels"]][1] == "PROM scores"
+    assert [panel.title for panel in chart["panels"]][1] == "Oswestry Disability Index"
+    assert charts.instrument_name("nosuch") == "nosuch"
     assert chart["panels"][1].points[0]["value"] == 40.0
 
 
@@ -206,3 +210,19 @@ def test_patient_page_links_to_radiographs_and_timeline(client_for, surgeon, pat
 def test_missing_display_file_is_404(client_for, surgeon, lateral_film):
     services.display_path(lateral_film).unlink()
     assert client_for(surgeon).get(f"/imaging/films/{lateral_film.public_id}/image.png").status_code == 404
+
+
+def test_burned_in_check_from_the_viewer(client_for, surgeon, lateral_film):
+    client = client_for(surgeon)
+    response = client.post(f"/imaging/films/{lateral_film.public_id}/burned-in/", {"has_text": "no"})
+    assert response.status_code == 302
+    lateral_film.refresh_from_db()
+    assert lateral_film.burned_in_text is False and lateral_film.burned_in_checked_by == surgeon
+    assert (
+        client.post(f"/imaging/films/{lateral_film.public_id}/burned-in/", {"has_text": "maybe"}).status_code
+        == 400
+    )
+    assert (
+        "Checked: no burned-in identifiers."
+        in client.get(f"/imaging/films/{lateral_film.public_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )

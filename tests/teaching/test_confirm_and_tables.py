@@ -160,3 +160,13 @@ def test_a_bad_requirement_names_the_field_and_saves_nothing(change, field):
     with pytest.raises(ValidationError) as error:
         services.load_requirement_set(data)
     assert field in error.value.message_dict and not RequirementSet.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_new_category_map_version_takes_over_from_its_effective_date():
+    data = json.loads((DATA / "category_map_2026.1.json").read_text())
+    data.update(version="2026.2", effective_from="2026-06-01")
+    data["rules"] = [r for r in data["rules"] if r["category"] != "instrumentation"]
+    loaded = services.load_category_map(data)
+    assert services.current_category_map() == loaded and loaded.rules.count() == len(data["rules"])
+    assert AuditEvent.objects.filter(action="teaching.categorymap.loaded").count() == 1

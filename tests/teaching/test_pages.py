@@ -151,3 +151,57 @@ def test_director_sees_the_cohort_and_who_is_behind(
     assert response.status_code == 200
     rows = {r["trainee"].user.username: r["progress"][0] for r in response.context["rows"]}
     assert rows["resident"].pending == 1 and rows["junior"].pending == 0
+
+
+def test_without_htmx_rating_and_confirming_redirect_back_with_a_message(
+    client_for, trainee, surgeon, day_entries
+):
+    mine, _theirs = day_entries
+    rate = reverse("teaching:entry_rate", args=[mine.public_id])
+    assert client_for(trainee).post(rate, {})["Location"] == reverse("teaching:caselog_mine")
+    assert client_for(trainee).post(rate, {"zwisch": "active_help"}).status_code == 302
+    assert mine.ratings.get().rater_role == "self"
+    confirm = reverse("teaching:entry_confirm", args=[mine.public_id])
+    assert client_for(surgeon).post(confirm, {})["Location"] == reverse("teaching:confirmation_list")
+    client_for(surgeon).post(confirm, {f"{mine.public_id}-zwisch": "active_help"})
+    mine.refresh_from_db()
+    assert mine.state == "confirmed"
+
+
+def test_operation_page_shows_the_portion_the_trainee_did(client_for, patient, surgeon, trainee):
+    operation = builders.make_operation(patient, actor=surgeon, team=[(trainee, "assistant_1", ["critical"])])
+    html = (
+        client_for(surgeon)
+        .get(reverse("surgery:operation_detail", args=[operation.public_id]))
+        .content.decode()
+    )
+    assert "I助" in html and str(operation.team.get().portion_labels[0]) in html
+
+
+def test_trainee_disputes_a_pending_entry_with_a_reason_and_the_attending_resolves_it(
+    client_for, trainee, surgeon, day_entries
+):
+    mine, _theirs = day_entries
+    url = reverse("teaching:entry_dispute", args=[mine.public_id])
+    client_for(trainee).post(url, {"reason": ""})
+    mine.refresh_from_db()
+    assert mine.state == "pending_confirmation"
+    client_for(trainee).post(url, {"reason": "I only assisted."})
+    mine.refresh_from_db()
+    assert mine.state == "disputed" and mine.state_reason == "I only assisted."
+    event = AuditEvent.objects.get(action="teaching.caselogentry.disputed")
+    assert event.reason == "I only assisted." and event.before["state"] == "pending_confirmation"
+    services.confirm_case_log_entry(mine, actor=surgeon, zwisch="active_help", credit_role="first_assistant")
+    mine.refresh_from_db()
+    assert (mine.state, mine.credit_role) == ("confirmed", "first_assistant")
+
+
+def test_only_the_trainee_disputes_and_only_a_pending_entry(trainee, surgeon, day_entries):
+    from openspine.core.errors import DomainError
+
+    mine, _theirs = day_entries
+    with pytest.raises(DomainError):
+        services.dispute_case_log_entry(mine, actor=surgeon, reason="x")
+    services.confirm_case_log_entry(mine, actor=surgeon, zwisch="active_help")
+    with pytest.raises(DomainError):
+        services.dispute_case_log_entry(mine, actor=trainee, reason="late")

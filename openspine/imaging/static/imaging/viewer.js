@@ -124,6 +124,7 @@
     if (active === -1) { active = nextActive(0); }
     renderSteps();
     draw();
+    if (!cfg.can_measure) { return; }  // values come from the server, which only measurers may ask
     clearTimeout(timer);
     timer = setTimeout(compute, 120);
   }
@@ -191,8 +192,19 @@
           ? text.needs_calibration : "—";
       } else {
         td.textContent = value.toFixed(1) + (row.unit === "°" ? "°" : " " + row.unit);
+        if (row.unit === "mm") {
+          var note = document.createElement("span");
+          note.className = "im-convex";
+          note.textContent = cfg.calibrations[label] || label;
+          td.appendChild(note);
+        }
         var convex = state.values[row.key.replace("_cobb", "_convex")];
-        if (row.key.indexOf("_cobb") > 0 && convex) { td.textContent += " · " + (cfg.convex[convex] || convex); }
+        if (row.key.indexOf("_cobb") > 0 && convex) {
+          var side = document.createElement("span");
+          side.className = "im-convex";
+          side.textContent = cfg.convex[convex] || convex;
+          td.appendChild(side);
+        }
       }
       td.className = "num";
       tr.appendChild(th); tr.appendChild(td); body.appendChild(tr);
@@ -242,7 +254,7 @@
     if (!drag) { return; }
     var d = drag; drag = null;
     if (d.point) { if (!d.moved) { history.pop(); } else { changed(); } return; }
-    if (d.moved || active < 0) { return; }
+    if (d.moved || active < 0 || !cfg.can_measure) { return; }
     var p = toImage(d.start[0], d.start[1]);
     if (!onImage(p)) { status(text.outside, true); return; }
     setPoint(order[active].name, p);
@@ -306,7 +318,7 @@
   active = nextActive(0);
   renderSteps();
   renderValues();
-  if (Object.keys(points).length) { compute(); }
+  if (cfg.can_measure && Object.keys(points).length) { compute(); }
 
   window.openspineViewer = {
     ready: ready,
