@@ -87,7 +87,16 @@ def test_kill_9_of_the_worker_mid_batch_leaves_all_or_nothing(tmp_path):
         _run(env, sys.executable, "-c", SETUP, str(ROWS), str(workbook_path)).strip().splitlines()[-1]
     )
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--queue-name", "imports", "--interval", "0.1"],
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--queue-name",
+            "imports",
+            "--interval",
+            "0.1",
+            "--no-reload",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -101,7 +110,7 @@ def test_kill_9_of_the_worker_mid_batch_leaves_all_or_nothing(tmp_path):
                 break
             time.sleep(0.05)
         time.sleep(random.uniform(0, 0.3))  # noqa: S311 (a random point inside the write)
-        os.kill(worker.pid, signal.SIGKILL)
+        os.kill(worker.pid, signal.SIGKILL)  # --no-reload: this pid is the worker itself, no child
         worker.wait(timeout=30)
     finally:
         if worker.poll() is None:
