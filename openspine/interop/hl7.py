@@ -8,7 +8,8 @@ dead letter with a readable error, which an administrator can reprocess. The rep
 dead-letter list has it), ``AR`` rejected before staging (no readable MSH).
 
 Handled trigger events: A01 admit, A02 transfer, A03 discharge, A08 update patient, A11 cancel
-admit, A13 cancel discharge, A40 merge (MRG-1 into PID-3, undoable, see :mod:`openspine.interop.merge`).
+admit (never applied: it goes to the dead letters, T-44), A13 cancel discharge, A40 merge (MRG-1
+into PID-3, undoable, see :mod:`openspine.interop.merge`).
 """
 
 import logging
@@ -23,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from openspine import audit
 from openspine.accounts.models import Department, User
-from openspine.audit.services import snapshot
 from openspine.core.errors import DomainError
 from openspine.interop.choices import MessageStatus
 from openspine.interop.models import HL7Message
@@ -384,16 +384,18 @@ def _update_patient(message, *, actor) -> None:
 
 
 def _cancel_admit(message, *, actor) -> None:
-    """Undo an A01: remove the stay, unless something clinical hangs off it (then by hand)."""
-    admission = _admission(_visit(message))
-    before = snapshot(admission)
-    patient = admission.patient
-    try:
-        with transaction.atomic():
-            admission.delete()
-    except models.ProtectedError:
-        raise MessageError(_("The admission already has diagnoses or operations; cancel it by hand."))
-    audit.record(actor, "interop.admission.cancelled", None, before=before, patient=patient)
+    """Refuse to undo an A01 automatically: OpenSpine never deletes a clinical record (T-44).
+
+    The stay is looked up (an unknown stay is its own error) and the message goes to the dead
+    letters, where the records office sees it and corrects the stay by hand.
+    """
+    _admission(_visit(message))
+    raise MessageError(
+        _(
+            "A11 (cancel admission) is not applied automatically: OpenSpine never deletes a clinical "
+            "record. Check the stay with the records office and correct it by hand."
+        )
+    )
 
 
 def _cancel_discharge(message, *, actor) -> None:

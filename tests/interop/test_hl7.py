@@ -69,11 +69,13 @@ def test_duplicate_control_id_is_acknowledged_and_not_applied_twice(spine):
     assert Admission.objects.get().ward == "SPINE1"
 
 
-def test_a11_cancels_an_a01(spine):
+@pytest.mark.req("T-44")
+def test_a11_never_deletes_the_stay_it_becomes_a_dead_letter(spine):
     _send(adt("A01", "C1"))
-    assert _msa(_send(adt("A11", "C2")))[1] == "AA"
-    assert Admission.objects.count() == 0
-    assert AuditEvent.objects.filter(action="interop.admission.cancelled").exists()
+    ack = _send(adt("A11", "C2"))
+    assert _msa(ack)[1] == "AE"
+    assert HL7Message.objects.get(control_id="C2").status == MessageStatus.DEAD
+    assert Admission.objects.count() == 1
 
 
 def test_a11_of_a_stay_with_a_diagnosis_is_a_dead_letter(spine, surgeon):
