@@ -3,7 +3,8 @@
 Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [options]``; ``--help`` lists them).
 The micro benchmarks (every ``bench/bench_*.py`` but the scale one) run pinned to one core and
 form the block ``micro``. The scale benchmark (``bench/bench_scale.py``) serves the application
-with gunicorn on PostgreSQL and forms the block ``Scale: LABEL``. Each block records the machine,
+with gunicorn on PostgreSQL and forms the block ``Scale: LABEL``; the research export benchmark
+(``bench/bench_export.py``) forms the block ``export``. Each block records the machine,
 the date and the command; rerunning a label replaces only its block, so a "Before" and an "After"
 measured on the same data stand side by side.
 """
@@ -18,12 +19,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_export  # noqa: E402
 import bench_scale  # noqa: E402
 import report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "benchmarks.md"
-SCALE_SCRIPT = "bench_scale.py"
+# Benchmarks that serve the application on PostgreSQL: not micro benchmarks.
+SERVED_SCRIPTS = {"bench_scale.py", "bench_export.py"}
 
 
 def machine() -> str:
@@ -49,7 +52,7 @@ def micro() -> str:
     """Run each micro benchmark on one core; return their sections under the machine and date."""
     sections = []
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
-        if script.name == SCALE_SCRIPT:
+        if script.name in SERVED_SCRIPTS:
             continue
         # taskset pins each benchmark to one core where available, so figures are per core.
         command = [sys.executable, str(script)]
@@ -72,8 +75,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--scale-only", action="store_true", help="run only the scale benchmark")
+    which.add_argument("--export-only", action="store_true", help="run only the research export benchmark")
     which.add_argument("--no-scale", action="store_true", help="run only the micro benchmarks")
     bench_scale.add_arguments(parser)
+    bench_export.add_arguments(parser)
     options = parser.parse_args(argv)
     options.command = "bench/run.py " + shlex.join(argv) if argv else "make bench"
     return options
@@ -88,12 +93,17 @@ def write(label: str, body: str) -> None:
 
 def main(argv: list[str]) -> int:
     options = parse(argv)
-    if not options.scale_only:
+    served = not options.no_scale
+    if not (options.scale_only or options.export_only):
         write("micro", micro())
-    if not options.no_scale:
+    if served and not options.export_only:
         for label, body in bench_scale.scale(options, machine()):
             write(f"scale {label}", body)
             print(body)
+    if served and not options.scale_only:
+        body = bench_export.export(options, machine())
+        write("export", body)
+        print(body)
     print(f"wrote {OUTPUT}", file=sys.stderr)
     return 0
 

@@ -324,3 +324,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Teaching (issue 11): the surgery sign-off calls these services of higher layers in its own
+# transaction (not a signal); the team records each trainee's stage on the day through the second.
+OPENSPINE_SIGN_OFF_STEPS = ["openspine.teaching.services.derive_case_log_entries"]
+OPENSPINE_TRAINEE_STAGE = "openspine.teaching.services.trainee_stage_on"

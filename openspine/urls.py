@@ -17,8 +17,12 @@ urlpatterns = [
     path("surgery/", include("openspine.surgery.urls")),
     path("followup/", include("openspine.proms.urls")),
     path("sci/", include("openspine.sci.urls")),
+    path("imaging/", include("openspine.imaging.urls")),
     path("quality/", include("openspine.analytics.urls")),
+    path("teaching/", include("openspine.teaching.urls")),
+    path("research/", include("openspine.research.urls")),
     path("q/", include("openspine.portal.urls")),
+    path("interop/", include("openspine.interop.urls")),
     # Anyone may switch language, including on the login page and the patient portal.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", api.urls),

@@ -103,6 +103,11 @@ class World:
         operation = follow_up.operation
         staff = staff or surgeon
         session = UserSession.objects.create(user=staff, session_key=uuid.uuid4().hex[:32])
+        # Teaching (issue 11): a case-log entry of a trainee who is none of the matrix's personas.
+        from tests.teaching.builders import make_case_log_entry
+
+        trainee = builders.make_user(role="resident", username="world_trainee", department=patient.department)
+        entry = make_case_log_entry(operation, trainee, attending=surgeon)
         return cls(
             patient=patient,
             admission=operation.admission,
@@ -115,20 +120,31 @@ class World:
             session=session,
             protocol=follow_up.protocol_version.protocol,
             exam=exam,
+            extra={
+                "case_log_entry": entry,  # issue 11
+                "film": _make_film(patient, surgeon),  # issue 14
+                **_research_world(surgeon),  # issue 12
+                **_interop_objects(surgeon),  # issue 13
+            },
         )
 
     def object_for(self, route: Route):
         """Return the object whose ``public_id`` the route's ``public_id`` parameter means."""
         text = route.route
         for marker, obj in (
+            *((f"research/{kind}/", self.extra.get(kind)) for kind in ("projects", "cohorts", "exports")),
             ("protocols/", self.protocol),
             ("exams/<", self.exam),
+            ("films/<", self.extra.get("film")),
             ("sessions/", self.session),
             ("complications/", self.complication),
             ("operations/<", self.operation),
             ("admissions/<", self.admission),
             ("diagnoses/<", self.diagnosis),
             ("followup/", self.follow_up),
+            ("entries/", self.extra.get("case_log_entry")),
+            ("batches/<", self.extra.get("batch")),  # interop (issue 13)
+            ("hl7/messages/<", self.extra.get("message")),  # interop (issue 13)
         ):
             if marker in text and text.index(marker) < text.index("<"):
                 return obj
@@ -158,6 +174,32 @@ class World:
         return route_path(route, self.values_for(route, missing=missing))
 
 
+def _make_film(patient, surgeon):
+    """A tiny synthetic PNG film (issue 14), so the imaging URLs have an object to point at."""
+    from datetime import date
+
+    from PIL import Image
+
+    from openspine.imaging import services, synthetic
+
+    data = synthetic.png_bytes(Image.new("L", (64, 128), 40))
+    return services.add_film(patient, data, view="standing_lateral", taken_on=date(2026, 1, 5), actor=surgeon)
+
+
+def _research_world(surgeon) -> dict:
+    """A research project with an approval, a cohort and an export requested by someone else (T-49)."""
+    from tests.research.world import research_objects
+
+    return research_objects(surgeon)
+
+
+def _interop_objects(surgeon) -> dict:
+    """An import batch of the spine department and a dead HL7 message (issue 13)."""
+    from tests.interop.builders import make_batch, make_dead_message
+
+    return {"batch": make_batch(surgeon.department), "message": make_dead_message()}
+
+
 # --- the declared matrix (T-18) ----------------------------------------------------------------
 # Statuses as the product promises them, by role. Pages answer an anonymous visitor with a redirect
 # to the login page (302); the API answers 401. "outsider" is an attending of another department:
@@ -185,6 +227,7 @@ GROUPS = {
     "attending": ("director", "surgeon"),  # operation.sign
     "operating": ("director", "surgeon", "resident"),  # operation.edit
     "follow_up": ("director", "surgeon", "coordinator"),  # followup.manage
+    "research": ("director", "researcher"),  # research.view / research.edit / research.export
 }
 
 
@@ -246,6 +289,11 @@ def api_object(*, get: bool = True, patch: bool = False, post: bool = False) -> 
         "POST": allowed(422, 422) if post else row(405),
         "PATCH": allowed(422, 422) if patch else row(405),
     }
+
+
+def _research_api(get: int = 200, others: int = 403, outsider: int = 403) -> dict:
+    """A research API cell: research roles ``get``, other clinical roles ``others``, the rest 401."""
+    return {**row(401, clinical=others, outsider=outsider), **{r: get for r in GROUPS["research"]}}
 
 
 def api_list(*, post: bool) -> dict:
@@ -353,6 +401,34 @@ MATRIX: dict = {
     "sci:exam_classify": object_action("clinical", post=200),
     "sci:exam_export": object_view("clinical"),
     "sci:exam_import": object_page("clinical"),
+    # teaching (issue 11): a trainee's own log; only the attending of record confirms an entry (the
+    # matrix's surgeon is not, so the service refuses him with 403 and audits it); another trainee's
+    # entry is 404 to a resident; the programme director sees the cohort
+    "teaching:caselog_mine": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:caselog_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:entry_rate": object_action("resident", post=404),
+    "teaching:entry_confirm": object_action("attending", post=403),
+    "teaching:entry_dispute": object_action("resident", post=404),
+    "teaching:confirmation_list": list_page("attending"),
+    "teaching:day_confirm": {
+        "GET": row(405, anonymous=302),
+        "POST": _login_page(attending=400, outsider=400),
+    },
+    "teaching:cohort": {"GET": _login_page(director=200), "POST": row(405, anonymous=302)},
+    # research (issue 12): projects, cohorts and counts for the research roles; an export is its
+    # requester's only (T-49), so everyone else who may use research pages gets 404
+    "research:project_list": list_page("research", outsider=403),
+    "research:project_create": {"GET": _login_page(research=200), "POST": _login_page(research=400)},
+    "research:project_detail": object_view("research"),
+    "research:approval_add": object_action("research", post=400),
+    "research:cohort_create": object_page("research", post=400),
+    "research:cohort_count": object_view("research"),
+    "research:cohort_detail": object_view("research"),
+    "research:cohort_edit": object_page("research", post=302),
+    "research:export_create": object_action("research", post=400),
+    "research:export_status": {"GET": row(404, anonymous=302), "POST": row(405, anonymous=302)},
+    "research:export_cancel": {"GET": row(405, anonymous=302), "POST": row(404, anonymous=302)},
+    "research:export_download": {"GET": row(404, anonymous=302), "POST": row(405, anonymous=302)},
     # the patient portal: no staff session counts; without a questionnaire session every page is gone
     "portal:home": {"GET": row(410), "POST": row(403)},
     "portal:question": {"GET": row(410), "POST": row(403)},
@@ -361,6 +437,33 @@ MATRIX: dict = {
     "portal:language": {"GET": row(405), "POST": row(403)},
     "portal:text_size": {"GET": row(405), "POST": row(403)},
     "portal:link_open": {"GET": row(302), "POST": row(403)},
+    # hospital interfaces (issue 13): the records office imports; the sysadmin runs the HL7 feed.
+    # Another department's batch is 404; so is an HL7 message to anyone but the sysadmin.
+    "interop:batch_list": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": row(405, anonymous=302),
+    },
+    "interop:batch_upload": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": _login_page(director=400, coordinator=400),
+    },
+    "interop:batch_detail": {
+        "GET": _login_page(director=200, coordinator=200, outsider=404),
+        "POST": row(405, anonymous=302),
+    },
+    "interop:batch_commit": {
+        "GET": row(405, anonymous=302),
+        "POST": _login_page(director=302, coordinator=302, outsider=404),
+    },
+    "interop:mapping_edit": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": _login_page(director=400, coordinator=400),
+    },
+    "interop:message_list": {"GET": _login_page(sysadmin=200), "POST": row(405, anonymous=302)},
+    "interop:message_reprocess": {
+        "GET": row(405, anonymous=302),
+        "POST": row(404, anonymous=302, sysadmin=302),
+    },
     # API (bearer token; the schema and docs need a signed-in session)
     "api:api-root": {"GET": row(404), "POST": row(404), "PATCH": row(404)},
     "api:openapi-json": {method: row(200, anonymous=302) for method in ("GET", "POST", "PATCH")},
@@ -380,6 +483,27 @@ MATRIX: dict = {
     "api:get_complication": api_object(patch=True),
     "api:list_exams": api_object(post=True),
     "api:get_exam": api_object(),
+    # radiographs (issue 14): doctors measure; coordinators see and upload; JSON endpoints POST only
+    "imaging:film_list": object_view("clinical"),
+    "imaging:film_upload": object_page("clinical", post=400),
+    "imaging:film_viewer": object_view("clinical"),
+    "imaging:film_image": object_view("clinical"),
+    "imaging:film_compute": object_action("operating", post=200),
+    "imaging:film_measure": object_action("operating", post=400),
+    "imaging:film_burned_in": object_action("operating", post=400),
+    "imaging:agreement": {"GET": _login_page(operating=200, outsider=200), "POST": row(405, anonymous=302)},
+    "api:list_films": api_object(),
+    "api:get_film": api_object(),
+    "api:compute_film_values": api_object(get=False, post=True),
+    "api:save_film_measurement": api_object(get=False, post=True),
+    # research API: clinical and researcher tokens; research roles only past the door (403 for the
+    # others, 404 for the outsider on objects); an empty body fails the schema first (422)
+    "api:list_projects": {"GET": _research_api(get=200), "POST": row(405), "PATCH": row(405)},
+    "api:count_cohort": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
+    "api:create_cohort": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
+    "api:get_cohort": {"GET": _research_api(get=200, outsider=404), "POST": row(405), "PATCH": row(405)},
+    "api:add_cohort_version": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
+    "api:patient_fhir_bundle": api_object(),  # interop (issue 13)
 }
 
 # Observed statuses that differ from the matrix because of a bug reported to the owning engineer;

@@ -234,3 +234,21 @@ def test_the_recent_patients_list_reads_the_department_index(surgeon, people):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "patient_recent_by_department" in plan and "Sort" not in plan, plan
+
+
+def test_the_api_search_decrypts_only_the_names_it_returns(client, surgeon, people, monkeypatch):
+    """GET /api/patients/ answers with names but no national ID or phone: only names are decrypted."""
+    from openspine.accounts.models import ApiToken
+
+    _token, raw = ApiToken.issue(surgeon, "t")
+    calls = []
+    real = crypto.Keyring.decrypt
+    counting = lambda self, value: calls.append(1) or real(self, value)  # noqa: E731
+    monkeypatch.setattr(crypto.Keyring, "decrypt", counting)
+    for query in ("", "三丰"):
+        calls.clear()
+        answer = client.get("/api/patients/", {"q": query}, HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert answer.status_code == 200
+        names = {row["name"] for row in answer.json()}
+        assert names and len(calls) == len(answer.json()), (len(calls), names)
+    assert "张三丰" in names

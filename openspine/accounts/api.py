@@ -35,7 +35,10 @@ class TokenAuth(HttpBearer):
     A revoked token counts as a failed sign-in of its owner, and a locked account's tokens are
     refused like every other path. An unknown token belongs to nobody, so it is only logged. While
     MFA is required, the token of a user without an authenticator is refused: it would bypass it.
+    ``capability`` is the right the token's owner needs (a router may ask for another one).
     """
+
+    capability = "api.use"
 
     def authenticate(self, request, token):
         keys = _throttle_keys(token)
@@ -57,7 +60,7 @@ class TokenAuth(HttpBearer):
         if api_token.revoked_at is not None:
             lockout.register_failure(user, path="api")
             return _refuse(keys, user, "revoked")
-        if not user.is_active or user.is_expired or not can(user, "api.use"):
+        if not user.is_active or user.is_expired or not can(user, self.capability):
             return _refuse([], user, "not_allowed")
         if mfa.required() and not mfa.has_device(user):
             log_event("accounts.token.failed", user=user, reason="no_authenticator")

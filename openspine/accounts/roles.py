@@ -34,6 +34,24 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "roles.grant": frozenset({Role.SECADMIN}),
     "system.configure": frozenset({Role.SYSADMIN}),
     "api.use": CLINICAL_ROLES,
+    # Teaching case logs (issue 11): a trainee reads their own log, the attending of record confirms,
+    # the programme director sees the cohort.
+    "caselog.view_own": frozenset({Role.RESIDENT}),
+    "caselog.confirm": ATTENDING_ROLES,
+    "caselog.view_programme": frozenset({Role.DIRECTOR}),
+    # Radiographs (issue 14): clinical staff upload films; doctors place landmarks and save readings.
+    "imaging.film.add": CLINICAL_ROLES,
+    "imaging.measure": frozenset({Role.DIRECTOR, Role.SURGEON, Role.RESIDENT}),
+    # Research (issue 12): projects, cohorts, counts and de-identified exports; never identified rows.
+    "research.view": frozenset({Role.DIRECTOR, Role.RESEARCHER}),
+    "research.edit": frozenset({Role.DIRECTOR, Role.RESEARCHER}),
+    "research.export": frozenset({Role.DIRECTOR, Role.RESEARCHER}),
+    # The research API takes clinical tokens too, so each endpoint answers 403/404 by itself.
+    "research.api": CLINICAL_ROLES | {Role.RESEARCHER},
+    # Hospital interfaces (issue 13): the records office (coordinator) and the director import
+    # 病案首页 files; the sysadmin watches the HL7 feed and reprocesses its dead letters.
+    "interop.import": frozenset({Role.DIRECTOR, Role.COORDINATOR}),
+    "interop.hl7.manage": frozenset({Role.SYSADMIN}),
 }
 
 

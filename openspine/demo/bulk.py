@@ -127,30 +127,35 @@ class BulkWriter:
         return patients
 
     def _consents(self, plans, patients, events) -> None:
-        consenting = [plan for plan in plans if plan.contact_consent]
-        records = []
-        for plan in consenting:
-            patient = patients[plan.index]
-            record = build_consent_record(patient, ConsentKind.FOLLOW_UP_CONTACT, True, actor=self.seeder)
-            _valid(record, record.clean, exclude=["patient", "recorded_by"])
-            records.append(record)
-        insert(records, model=ConsentRecord)
-        # As record_consent does: a plain column update, so the patient's version does not move.
-        ids = [patients[plan.index].pk for plan in consenting]
-        Patient.objects.filter(pk__in=ids).update(contact_consent=True)
-        for plan, record in zip(consenting, records, strict=True):
-            patients[plan.index].contact_consent = True
-            after = snapshot(record)
-            events.add(
-                plan,
-                -1,
-                1,
-                self.seeder,
-                "patients.consent.recorded",
-                record,
-                after=after,
-                patient=record.patient,
-            )
+        # In the order create_patient and the seeder's record_consent write them: contact, then research.
+        kinds = [
+            (ConsentKind.FOLLOW_UP_CONTACT, [plan for plan in plans if plan.contact_consent], 1),
+            (ConsentKind.RESEARCH_USE, [plan for plan in plans if plan.research_consent], 2),
+        ]
+        for kind, consenting, step in kinds:
+            records = []
+            for plan in consenting:
+                record = build_consent_record(patients[plan.index], kind, True, actor=self.seeder)
+                _valid(record, record.clean, exclude=["patient", "recorded_by"])
+                records.append(record)
+            insert(records, model=ConsentRecord)
+            if kind == ConsentKind.FOLLOW_UP_CONTACT:
+                # As record_consent does: a plain column update, so the patient's version does not move.
+                ids = [patients[plan.index].pk for plan in consenting]
+                Patient.objects.filter(pk__in=ids).update(contact_consent=True)
+                for plan in consenting:
+                    patients[plan.index].contact_consent = True
+            for plan, record in zip(consenting, records, strict=True):
+                events.add(
+                    plan,
+                    -1,
+                    step,
+                    self.seeder,
+                    "patients.consent.recorded",
+                    record,
+                    after=snapshot(record),
+                    patient=record.patient,
+                )
 
     def _admissions(self, stays, patients, events) -> dict:
         admissions = {}
@@ -244,7 +249,10 @@ class BulkWriter:
         for key, operation in operations.items():
             codes, members, rows = children[key]
             procedures += [OperationProcedure(operation=operation, code=code) for code in codes]
-            team += [OperationTeamMember(operation=operation, user=user, role=role) for user, role in members]
+            team += [
+                OperationTeamMember(operation=operation, user=user, role=role, portion=portion)
+                for user, role, portion in members
+            ]
             for implant in rows:
                 implant.operation = operation
             implants += rows

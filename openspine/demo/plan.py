@@ -54,6 +54,8 @@ class PatientPlan:
     index: int
     patient: dict
     contact_consent: bool
+    # Drawn from its own generator (research_use_granted), so the rest of the plan is unchanged by it.
+    research_consent: bool = False
     stays: list = field(default_factory=list)
 
     @property
@@ -111,7 +113,12 @@ class Planner:
             "phone": f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}",
             "preferred_language": "en" if english else "zh-hans",
         }
-        return PatientPlan(index=index, patient=fields, contact_consent=rng.random() < 0.92)
+        return PatientPlan(
+            index=index,
+            patient=fields,
+            contact_consent=rng.random() < 0.92,
+            research_consent=research_use_granted(index),
+        )
 
     def _stay(self, rng, plan, area, spec, op_day, revision=False) -> StayPlan:
         admitted = op_day - timedelta(days=rng.randint(1, 3))
@@ -155,9 +162,9 @@ class Planner:
         surgeon = rng.choice(staff.attendings)
         team = [(rng.choice(staff.anaesthetists), "anaesthetist")]
         assistants = [u for u in staff.attendings if u != surgeon] + staff.residents
-        team.append((rng.choice(assistants), "assistant"))
+        team.append((rng.choice(assistants), "assistant_1"))
         if rng.random() < 0.3:
-            team.append((rng.choice(staff.residents), "resident_operator"))
+            team.append((rng.choice(staff.residents), "primary_surgeon"))
         implants = [
             {
                 "kind": kind,
@@ -232,3 +239,13 @@ def _national_id(rng: random.Random, birth: date, male: bool) -> str:
     serial = rng.randint(0, 49) * 2 + (1 if male else 0)
     first17 = f"{area}{birth:%Y%m%d}{rng.randint(0, 9)}{serial:02d}"
     return first17 + national_id_check_char(first17)
+
+
+# Synthetic share of patients who gave separate research-use consent (PIPL Art. 29; security.md T-51),
+# so the researcher's cohorts in the demo have members. Not a clinical figure.
+RESEARCH_CONSENT_SHARE = 0.85
+
+
+def research_use_granted(index: int) -> bool:
+    """Whether demo patient ``index`` consented to research use: its own generator, stable per patient."""
+    return random.Random(f"research-use-{index}").random() < RESEARCH_CONSENT_SHARE

@@ -23,10 +23,11 @@ from faker import Faker
 from openspine.accounts.models import Department, User
 from openspine.core.fields import index_value
 from openspine.core.validators import normalise_national_id
-from openspine.demo import analytics_demo
+from openspine.demo import analytics_demo, imaging_demo
 from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX, Planner, mrn_of, patient_rng
 from openspine.patients import services as patients
+from openspine.patients.choices import ConsentKind
 from openspine.patients.models import NATIONAL_ID_PURPOSE, Patient
 from openspine.proms.demo import seed_follow_up_history
 from openspine.sci import services as sci
@@ -112,6 +113,8 @@ class ServiceWriter:
     def _patient(self, plan) -> list:
         seeder = self.staff.seeder
         patient = patients.create_patient(actor=seeder, contact_consent=plan.contact_consent, **plan.patient)
+        if plan.research_consent:
+            patients.record_consent(patient, ConsentKind.RESEARCH_USE, True, actor=seeder)
         written, first = [], None
         for stay in plan.stays:
             admission = patients.add_admission(patient, actor=seeder, **stay.admission)
@@ -199,7 +202,8 @@ def seed(
             gc.collect()
         if progress:
             progress(indices.stop, total)
-    counts["risk_model_refits_queued"] = analytics_demo.queue_risk_models(staff.director.department)
+    counts["radiographs"] = imaging_demo.seed_films(today)  # issue 14
+    counts["risk_model_refits"] = analytics_demo.queue_risk_models(staff.director.department)  # issue 10
     return dict(counts)
 
 

@@ -24,9 +24,34 @@ class SignatureMeaning(models.TextChoices):
 
 
 class TeamRole(models.TextChoices):
-    ASSISTANT = "assistant", _("Assistant")
-    RESIDENT_OPERATOR = "resident_operator", _("Resident operator")
+    """What a team member did (teaching.md 2.1; the roles of the 病案首页, interop.md 2).
+
+    ``assistant`` and ``resident_operator`` are the roles recorded before the teaching roles existed.
+    They stay as recorded: renaming them would change the signed content of every signed record, and
+    nobody can tell now which of two assistants was I助. New records use the teaching roles.
+    """
+
+    PRIMARY_SURGEON = "primary_surgeon", _("Trainee as operating surgeon (术者)")
+    ASSISTANT_1 = "assistant_1", _("First assistant (I助)")
+    ASSISTANT_2 = "assistant_2", _("Second assistant (II助)")
+    TEACHING_ASSISTANT = "teaching_assistant", _("Teaching assistant")
+    OBSERVER = "observer", _("Observer")
     ANAESTHETIST = "anaesthetist", _("Anaesthetist")
+    ASSISTANT = "assistant", _("Assistant (recorded before I助/II助)")
+    RESIDENT_OPERATOR = "resident_operator", _("Resident operator (recorded before teaching roles)")
+
+
+# Roles a new record may take; the legacy ones stay readable and editable on records that have them.
+LEGACY_TEAM_ROLES = frozenset({TeamRole.ASSISTANT, TeamRole.RESIDENT_OPERATOR})
+
+
+class Portion(models.TextChoices):
+    """The part of the operation a trainee did (teaching.md 1.4, 2.1: the autonomy zones)."""
+
+    OPENING = "opening", _("Opening")
+    EXPOSURE = "exposure", _("Exposure")
+    CRITICAL = "critical", _("Critical portion")
+    CLOSURE = "closure", _("Closure")
 
 
 class Approach(models.TextChoices):

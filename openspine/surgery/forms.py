@@ -15,10 +15,12 @@ from openspine.accounts.choices import Role
 from openspine.accounts.models import User
 from openspine.core import levels
 from openspine.surgery.choices import (
+    LEGACY_TEAM_ROLES,
     PROCEDURE_GROUPS,
     AsaGrade,
     ImplantKind,
     OperationKind,
+    Portion,
     TeamRole,
 )
 from openspine.surgery.models import Complication, Operation
@@ -46,11 +48,22 @@ PROCEDURE_CHOICES = [
 ]
 # Quick picks for the level selectors: the ranges the department operates on most often.
 LEVEL_CHIPS = ["L4-L5", "L5-S1", "L4-S1", "L3-L5", "L3-S1", "C5-C6", "C4-C6", "C3-C7"]
-TEAM_FIELDS = {
+# Team fields by role (teaching.md 2.1): one person each for the 病案首页 roles, several observers.
+SINGLE_TEAM_FIELDS = {
+    "trainee_surgeon": TeamRole.PRIMARY_SURGEON,
+    "first_assistant": TeamRole.ASSISTANT_1,
+    "second_assistant": TeamRole.ASSISTANT_2,
+    "teaching_assistant": TeamRole.TEACHING_ASSISTANT,
+}
+MULTI_TEAM_FIELDS = {
+    "observers": TeamRole.OBSERVER,
+    "anaesthetists": TeamRole.ANAESTHETIST,
+    # Recorded before the teaching roles; shown only on records that have them (choices.py).
     "assistants": TeamRole.ASSISTANT,
     "resident_operators": TeamRole.RESIDENT_OPERATOR,
-    "anaesthetists": TeamRole.ANAESTHETIST,
 }
+TEAM_FIELDS = {**SINGLE_TEAM_FIELDS, **MULTI_TEAM_FIELDS}
+LEGACY_TEAM_FIELDS = ("assistants", "resident_operators")
 
 
 def _level_field(label):
@@ -71,6 +84,10 @@ def _team_field(label):
     )
 
 
+def _team_member_field(label):
+    return forms.ModelChoiceField(label=label, queryset=User.objects.none(), required=False)
+
+
 class OperationForm(forms.ModelForm):
     """The whole operation record on one screen; the service validates it as a whole."""
 
@@ -84,9 +101,21 @@ class OperationForm(forms.ModelForm):
     procedures = forms.MultipleChoiceField(
         label=_("Procedures"), choices=PROCEDURE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
-    assistants = _team_field(_("Assistants"))
-    resident_operators = _team_field(_("Resident operators"))
+    trainee_surgeon = _team_member_field(_("Trainee as operating surgeon (术者)"))
+    first_assistant = _team_member_field(_("First assistant (I助)"))
+    second_assistant = _team_member_field(_("Second assistant (II助)"))
+    teaching_assistant = _team_member_field(_("Teaching assistant"))
+    trainee_portion = forms.MultipleChoiceField(
+        label=_("Portion the trainee did"),
+        choices=Portion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Of the trainee surgeon or, if none, the first assistant."),
+    )
+    observers = _team_field(_("Observers"))
     anaesthetists = _team_field(_("Anaesthetists"))
+    assistants = _team_field(_("Assistants (recorded before I助/II助)"))
+    resident_operators = _team_field(_("Resident operators (recorded before teaching roles)"))
     reason = forms.CharField(
         label=_("Reason for the amendment"),
         required=False,
@@ -132,11 +161,7 @@ class OperationForm(forms.ModelForm):
         self.fields["diagnosis"].queryset = patient.diagnoses.all()
         self.fields["revision_of"].queryset = patient.operations.exclude(pk=self.instance.pk)
         self.fields["primary_surgeon"].queryset = _staff(patient.department, [Role.SURGEON, Role.DIRECTOR])
-        self.fields["assistants"].queryset = _staff(
-            patient.department, [Role.SURGEON, Role.DIRECTOR, Role.RESIDENT]
-        )
-        self.fields["resident_operators"].queryset = _staff(patient.department, [Role.RESIDENT])
-        self.fields["anaesthetists"].queryset = _staff(patient.department, [Role.ANAESTHETIST])
+        self._team_querysets(patient.department)
         self.fields["asa_grade"].choices = AsaGrade.choices
         self.fields["kind"].choices = OperationKind.choices
         self.fields["approach"].choices = self.fields["approach"].choices[1:]
@@ -146,6 +171,22 @@ class OperationForm(forms.ModelForm):
         else:
             self._initial_defaults(user)
         self.fields["reason"].required = self.amending
+
+    def _team_querysets(self, department):
+        surgeons = _staff(department, [Role.SURGEON, Role.DIRECTOR, Role.RESIDENT])
+        residents = _staff(department, [Role.RESIDENT])
+        for name in ("first_assistant", "second_assistant", "assistants"):
+            self.fields[name].queryset = surgeons
+        # Observers are trainees watching; the attendings already have their own roles.
+        for name in ("trainee_surgeon", "teaching_assistant", "observers", "resident_operators"):
+            self.fields[name].queryset = residents
+        self.fields["anaesthetists"].queryset = _staff(department, [Role.ANAESTHETIST])
+        legacy = set()
+        if self.instance.pk:
+            legacy = set(self.instance.team.filter(role__in=LEGACY_TEAM_ROLES).values_list("role", flat=True))
+        for name in LEGACY_TEAM_FIELDS:
+            if TEAM_FIELDS[name] not in legacy:
+                del self.fields[name]
 
     @property
     def amending(self) -> bool:
@@ -176,15 +217,32 @@ class OperationForm(forms.ModelForm):
     def _initial_from_instance(self):
         op = self.instance
         team = list(op.team.all())
+        by_role = {role: [m for m in team if m.role == role] for role in TeamRole.values}
+        portion_of = by_role[TeamRole.PRIMARY_SURGEON] or by_role[TeamRole.ASSISTANT_1]
         self.initial.update(
             {
                 "version": op.version,
                 "started_at": timezone.localtime(op.started_at).time(),
                 "ended_at": timezone.localtime(op.ended_at).time(),
                 "procedures": list(op.procedures.values_list("code", flat=True)),
-                **{name: [m.user_id for m in team if m.role == role] for name, role in TEAM_FIELDS.items()},
+                **{name: [m.user_id for m in by_role[role]] for name, role in MULTI_TEAM_FIELDS.items()},
+                **{
+                    name: by_role[role][0].user_id if by_role[role] else None
+                    for name, role in SINGLE_TEAM_FIELDS.items()
+                },
+                "trainee_portion": portion_of[0].portion if portion_of else [],
             }
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        has_trainee = cleaned.get("trainee_surgeon") or cleaned.get("first_assistant")
+        if cleaned.get("trainee_portion") and not has_trainee:
+            self.add_error(
+                "trainee_portion",
+                _("Choose the trainee surgeon or the first assistant who did this portion."),
+            )
+        return cleaned
 
     def _post_clean(self):
         # The service validates the record as a whole (with its children) inside one transaction;
@@ -201,10 +259,25 @@ class OperationForm(forms.ModelForm):
             end += timedelta(days=1)
         data["started_at"], data["ended_at"] = start, end
         data["procedures"] = self.cleaned_data["procedures"]
-        data["team"] = [
-            (user, role) for name, role in TEAM_FIELDS.items() for user in self.cleaned_data[name]
-        ]
+        data["team"] = self._team()
         return data
+
+    def _team(self) -> list[tuple]:
+        """Return (user, role, portion) triples; the portion goes to the trainee surgeon, else I助."""
+        cleaned = self.cleaned_data
+        portion_to = "trainee_surgeon" if cleaned.get("trainee_surgeon") else "first_assistant"
+        team = [
+            (cleaned[name], role, cleaned["trainee_portion"] if name == portion_to else [])
+            for name, role in SINGLE_TEAM_FIELDS.items()
+            if cleaned.get(name)
+        ]
+        team += [
+            (user, role, [])
+            for name, role in MULTI_TEAM_FIELDS.items()
+            if name in self.fields
+            for user in cleaned[name]
+        ]
+        return team
 
 
 class ImplantForm(forms.Form):

@@ -20,6 +20,7 @@ from openspine.surgery.choices import (
     ImplantKind,
     OperationKind,
     OperationStatus,
+    Portion,
     Procedure,
     Reporter,
     SignatureMeaning,
@@ -215,6 +216,19 @@ class OperationTeamMember(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+"
     )
     role = models.CharField(_("role in the team"), max_length=20, choices=TeamRole.choices)
+    trainee_stage = models.CharField(
+        _("training stage on the day"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("The trainee's programme and year on the date of operation, frozen when recorded."),
+    )
+    portion = models.JSONField(
+        _("portion done"),
+        default=list,
+        blank=True,
+        help_text=_("What the trainee did: opening, exposure, critical portion, closure."),
+    )
 
     class Meta:
         ordering = ["role", "id"]
@@ -226,6 +240,11 @@ class OperationTeamMember(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.user}"
+
+    @property
+    def portion_labels(self) -> list[str]:
+        """Return the portion the trainee did in words (codes this build does not know show as is)."""
+        return [Portion(code).label if code in Portion.values else code for code in self.portion]
 
 
 class OperationProcedure(models.Model):

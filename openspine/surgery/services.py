@@ -10,9 +10,11 @@ import datetime
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from openspine import audit
@@ -27,6 +29,7 @@ from openspine.surgery import signing
 from openspine.surgery.choices import (
     ImplantKind,
     OperationStatus,
+    Portion,
     Procedure,
     SignatureMeaning,
     TeamRole,
@@ -122,8 +125,10 @@ def _clean_procedures(codes) -> list[str]:
 
 
 def _clean_team(team, patient) -> list[tuple]:
+    """Return the team as (user, role, portion) triples; a member may come as (user, role) too."""
     members = []
-    for user, role in team:
+    for member in team:
+        user, role, portion = (*member, [])[:3]
         if role not in TeamRole.values:
             raise ValidationError(
                 {
@@ -135,9 +140,32 @@ def _clean_team(team, patient) -> list[tuple]:
             raise ValidationError(
                 {"team": _("%(user)s is not an active staff member of this department.") % {"user": user}}
             )
-        if (user.pk, role) not in {(m.pk, r) for m, r in members}:
-            members.append((user, role))
+        if (user.pk, role) not in {(m.pk, r) for m, r, _p in members}:
+            members.append((user, role, _clean_portion(portion)))
+    if sum(1 for _u, role, _p in members if role == TeamRole.PRIMARY_SURGEON) > 1:
+        raise ValidationError(
+            {"team": _("Only one trainee can be recorded as operating surgeon (术者) of an operation.")}
+        )
     return members
+
+
+def _clean_portion(portion) -> list[str]:
+    codes = list(dict.fromkeys(portion or ()))
+    for code in codes:
+        if code not in Portion.values:
+            raise ValidationError(
+                {
+                    "portion": _("%(code)s is not a portion of an operation; allowed: %(allowed)s.")
+                    % {"code": code, "allowed": ", ".join(Portion.values)}
+                }
+            )
+    return [code for code in Portion.values if code in codes]
+
+
+def _stage_resolver():
+    """Return the function giving a trainee's stage on a date (a higher layer, named in settings)."""
+    path = getattr(settings, "OPENSPINE_TRAINEE_STAGE", "")
+    return import_string(path) if path else (lambda user, day: "")
 
 
 def _clean_implants(rows) -> list[Implant]:
@@ -177,8 +205,18 @@ def _write_children(operation, procedures=None, team=None, implants=None, *, rep
         if replace:
             OperationTeamMember.objects.filter(operation=operation).delete()
         if team:
+            stage_on = _stage_resolver()
             OperationTeamMember.objects.bulk_create(
-                [OperationTeamMember(operation=operation, user=user, role=role) for user, role in team]
+                [
+                    OperationTeamMember(
+                        operation=operation,
+                        user=user,
+                        role=role,
+                        portion=portion,
+                        trainee_stage=stage_on(user, operation.performed_on),
+                    )
+                    for user, role, portion in team
+                ]
             )
     if implants is not None:
         if replace:
@@ -193,7 +231,9 @@ def _canonical(fields: dict, procedures, team, implants) -> dict:
     return {
         **{name: jsonable(fields[name]) for name in _HASHED_FIELDS},
         "procedures": sorted(procedures),
-        "team": sorted([user_id, role] for user_id, role in team),
+        # The portion joins a member's entry only when recorded, so records signed before it existed
+        # keep their hash.
+        "team": sorted([user_id, role, *([portion] if portion else [])] for user_id, role, portion in team),
         "implants": sorted([str(row[key]) for key in _IMPLANT_KEYS] for row in implants),
     }
 
@@ -210,7 +250,7 @@ def record_content(operation: Operation) -> dict:
     for name in ("started_at", "ended_at"):
         fields[name] = fields[name].astimezone(datetime.UTC) if fields[name] else None
     procedures = OperationProcedure.objects.filter(operation=operation).values_list("code", flat=True)
-    team = OperationTeamMember.objects.filter(operation=operation).values_list("user_id", "role")
+    team = OperationTeamMember.objects.filter(operation=operation).values_list("user_id", "role", "portion")
     implants = Implant.objects.filter(operation=operation).values(*_IMPLANT_KEYS)
     return _canonical(fields, list(procedures), list(team), list(implants))
 
@@ -225,12 +265,12 @@ def content_hash_before_save(operation: Operation, procedures, team, implants) -
 
     For the bulk demo seeder, which signs rows it writes itself: the values are taken from the
     instance (foreign keys as ids, times in UTC) as :func:`record_content` reads them back.
-    ``team`` holds (user, role) pairs and ``implants`` Implant instances, as validated.
+    ``team`` holds (user, role, portion) triples and ``implants`` Implant instances, as validated.
     """
     fields = {name: getattr(operation, Operation._meta.get_field(name).attname) for name in _HASHED_FIELDS}
     for name in ("started_at", "ended_at"):
         fields[name] = fields[name].astimezone(datetime.UTC) if fields[name] else None
-    members = [(user.pk, role) for user, role in team]
+    members = [(user.pk, role, portion) for user, role, portion in team]
     rows = [{key: getattr(implant, key) for key in _IMPLANT_KEYS} for implant in implants]
     return _hash_content(_canonical(fields, list(procedures), members, rows))
 
@@ -299,7 +339,7 @@ def operation_summary(operation, procedures, team, implants) -> dict:
     """Return the audit record of a created operation: its fields and children, identifiers masked."""
     data = snapshot(operation)
     data["procedures"] = list(procedures)
-    data["team"] = [[user.username, role] for user, role in team]
+    data["team"] = [[user.username, role, *([portion] if portion else [])] for user, role, portion in team]
     data["implants"] = [{key: getattr(i, key) for key in _IMPLANT_KEYS} for i in implants]
     return data
 
@@ -491,8 +531,8 @@ def confirm_signer(operation: Operation, user, *, password: str, code: str = "")
 def sign_operation(operation: Operation, *, actor, meaning: str = SignatureMeaning.AUTHOR) -> Signature:
     """Sign ``operation`` over the hash of its content; the caller has re-authenticated the actor.
 
-    Sends ``operation_signed`` inside the transaction: receivers (follow-up scheduling) write in the
-    same transaction, so a failing receiver undoes the signature too.
+    Runs the :func:`sign_off_steps` (deriving the case log) and sends ``operation_signed`` inside
+    the transaction: a failing step or receiver (follow-up scheduling) undoes the signature too.
     """
     meaning = signing_meaning(operation, actor, meaning)
     signature = Signature(
@@ -515,8 +555,19 @@ def sign_operation(operation: Operation, *, actor, meaning: str = SignatureMeani
         before={"status": before_status},
         after={"status": operation.status, "meaning": meaning, "content_hash": signature.content_hash},
     )
+    for step in sign_off_steps():
+        step(operation, actor=actor)
     operation_signed.send(sender=Operation, operation=operation, actor=actor)
     return signature
+
+
+def sign_off_steps() -> list:
+    """Return the services of higher layers that run inside the sign-off (teaching's case log).
+
+    Called explicitly, not through a signal, so the order is plain and a refusal (a second surgeon
+    credit) rolls the signature back. Named in ``settings.OPENSPINE_SIGN_OFF_STEPS``.
+    """
+    return [import_string(path) for path in getattr(settings, "OPENSPINE_SIGN_OFF_STEPS", ())]
 
 
 @transaction.atomic

@@ -332,3 +332,21 @@ def test_memory_stays_flat_over_chunks():
     assert len(written) == 20
     # Caches of protocols and procedure mixes fill in the first chunks, then it stays level.
     assert max(written[10:]) < 1.1 * max(written[:10])
+
+
+def test_most_demo_patients_consent_to_research_use_so_cohorts_have_members():
+    """Research cohorts count only patients whose latest research-use decision is a grant (T-51)."""
+    from openspine.patients.choices import ConsentKind
+    from openspine.patients.models import ConsentRecord
+    from openspine.research.services import count_cohort
+
+    with transaction.atomic():
+        seed.seed(**SMALL)
+        patients = Patient.objects.filter(mrn__startswith=MRN_PREFIX)
+        granted = ConsentRecord.objects.filter(
+            patient__in=patients, kind=ConsentKind.RESEARCH_USE, granted=True
+        )
+        assert 0 < granted.count() < patients.count()
+        department = patients.first().department_id
+        assert count_cohort({}, department_id=department) > 0
+        transaction.set_rollback(True)

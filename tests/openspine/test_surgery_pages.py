@@ -101,7 +101,9 @@ def test_form_preselects_sensible_defaults(client_for, surgeon, patient, admissi
 def test_surgeon_records_lumbar_fusion_on_one_screen(
     client_for, surgeon, resident, patient, admission, diagnosis
 ):
-    data = _form_data(admission, diagnosis, surgeon, assistants=[resident.pk])
+    data = _form_data(
+        admission, diagnosis, surgeon, first_assistant=resident.pk, trainee_portion=["exposure", "closure"]
+    )
     response = client_for(surgeon).post(reverse("surgery:operation_create", args=[patient.public_id]), data)
     assert response.status_code == 302
     operation = Operation.objects.get()
@@ -115,7 +117,9 @@ def test_surgeon_records_lumbar_fusion_on_one_screen(
         ("pedicle_screw", 6, ""),
         ("cage", 2, "LOT-77"),
     ]
-    assert list(operation.team.values_list("user", "role")) == [(resident.pk, "assistant")]
+    assert list(operation.team.values_list("user", "role", "portion")) == [
+        (resident.pk, "assistant_1", ["exposure", "closure"])
+    ]
     assert AuditEvent.objects.filter(action="surgery.operation.created", actor=surgeon).exists()
 
 
@@ -358,3 +362,51 @@ def test_form_prefills_levels_from_latest_diagnosis(client_for, surgeon, patient
     )
     assert f'<option value="{diagnosis.level_from}" selected>L4</option>' in html
     assert f'<option value="{diagnosis.level_to}" selected>L5</option>' in html
+
+
+def test_editing_a_record_with_legacy_roles_keeps_who_did_what(
+    client_for, surgeon, resident, patient, admission, diagnosis
+):
+    """Roles recorded before the teaching roles stay as recorded, and the form shows them to keep."""
+    operation = builders.make_operation(
+        patient,
+        actor=surgeon,
+        admission=admission,
+        diagnosis=diagnosis,
+        team=[(resident, "resident_operator")],
+    )
+    url = reverse("surgery:operation_edit", args=[operation.public_id])
+    form = client_for(surgeon).get(url).context["form"]
+    assert "resident_operators" in form.fields and "assistants" not in form.fields
+    assert form.initial["resident_operators"] == [resident.pk]
+    data = _form_data(
+        admission, diagnosis, surgeon, version=operation.version, resident_operators=[resident.pk]
+    )
+    data["performed_on"] = operation.performed_on.isoformat()
+    refused = client_for(surgeon).post(url, {**data, "trainee_portion": ["critical"]})
+    assert refused.status_code == 400 and "trainee_portion" in refused.context["form"].errors
+    assert client_for(surgeon).post(url, data).status_code == 302
+    assert list(operation.team.values_list("user", "role", "portion")) == [
+        (resident.pk, "resident_operator", [])
+    ]
+
+
+def test_the_portion_goes_to_the_trainee_surgeon_when_there_is_one(
+    client_for, surgeon, resident, patient, admission, diagnosis
+):
+    data = _form_data(
+        admission,
+        diagnosis,
+        surgeon,
+        trainee_surgeon=resident.pk,
+        first_assistant=surgeon.pk,
+        trainee_portion=["critical", "closure"],
+    )
+    response = client_for(surgeon).post(reverse("surgery:operation_create", args=[patient.public_id]), data)
+    assert response.status_code == 302
+    team = dict(Operation.objects.get().team.values_list("role", "portion"))
+    assert team == {"primary_surgeon": ["critical", "closure"], "assistant_1": []}
+    edit = client_for(surgeon).get(
+        reverse("surgery:operation_edit", args=[Operation.objects.get().public_id])
+    )
+    assert edit.context["form"].initial["trainee_portion"] == ["critical", "closure"]

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from openspine.demo import seed
+from openspine.demo.teaching_demo import seed_teaching
 
 
 class Command(BaseCommand):
@@ -54,6 +55,7 @@ class Command(BaseCommand):
                 chunk=options["chunk"],
                 progress=lambda done, total: self.stdout.write(f"  {done} / {total} patients seeded"),
             )
+            counts.update(seed_teaching())  # after the bulk seed, whose statements stay per chunk
         if counts["patients"]:
             # Fresh planner statistics: tables that grew from nothing in a few minutes would
             # otherwise be planned as empty until autovacuum comes round (the E1 query took 18 s

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from openspine.interop import views
+
+app_name = "interop"
+urlpatterns = [
+    path("batches/", views.batch_list, name="batch_list"),
+    path("batches/upload/", views.batch_upload, name="batch_upload"),
+    path("batches/<uuid:public_id>/", views.batch_detail, name="batch_detail"),
+    path("batches/<uuid:public_id>/commit/", views.batch_commit, name="batch_commit"),
+    path("mapping/", views.mapping_edit, name="mapping_edit"),
+    path("hl7/messages/", views.message_list, name="message_list"),
+    path("hl7/messages/<uuid:public_id>/reprocess/", views.message_reprocess, name="message_reprocess"),
+]

@@ -1,0 +1,96 @@
+"""The canary scan: refuse an export in which an identifier of an exported patient survives (T-45).
+
+Two checks run on every line written (security.md T-45 b and c):
+
+* the real identifiers of the line's own patient, read from the database (name, national ID,
+  phone, hospital number, admission numbers, implant lot numbers) must not appear as substrings;
+* detectors find no mobile number (``1[3-9]`` and nine digits), no national ID with a valid
+  GB 11643 check digit, no e-mail address, URL or IPv4 address.
+
+Every cell of a data line derives from that line's patient or from fixed code lists (free text is
+never exported, T-50), so checking a line against its own patient's identifiers plus the detectors
+covers the file without comparing each line with every patient. Whole-file texts (codebook,
+README, manifest) are checked against every exported patient's identifiers.
+"""
+
+import re
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from openspine.core.validators import national_id_check_char
+from openspine.patients.models import Admission, Patient
+from openspine.surgery.models import Implant
+
+MIN_CANARY = 2
+_DETECTORS = re.compile(
+    r"(?P<phone>(?<!\d)1[3-9]\d{9}(?!\d))"
+    r"|(?P<national_id>(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z]))"
+    r"|(?P<email>[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+    r"|(?P<url>(?:https?|ftp)://|www\.)"
+    r"|(?P<ipv4>(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]))"
+)
+
+
+class IdentifierFound(Exception):
+    """An identifier survived in an export: the export must be refused and its file deleted."""
+
+    def __init__(self, kind: str):
+        super().__init__(
+            _("An identifier (%(kind)s) was found in the export; the export was refused.") % {"kind": kind}
+        )
+        self.kind = kind
+
+
+def load_canaries(patient_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """Return {patient pk: identifiers} for the given patients, read (and decrypted) from the database."""
+    ids = list(patient_ids)
+    found: dict[int, set[str]] = {pk: set() for pk in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for patient in Patient.objects.filter(pk__in=chunk).only("pk", "mrn", "name", "national_id", "phone"):
+            found[patient.pk].update((patient.mrn, patient.name, patient.national_id, patient.phone))
+        for patient_id, number in Admission.objects.filter(patient_id__in=chunk).values_list(
+            "patient_id", "admission_number"
+        ):
+            found[patient_id].add(number)
+        for patient_id, lot in Implant.objects.filter(operation__patient_id__in=chunk).values_list(
+            "operation__patient_id", "lot_number"
+        ):
+            found[patient_id].add(lot)
+    return {
+        pk: tuple(sorted(v for v in values if v and len(v) >= MIN_CANARY)) for pk, values in found.items()
+    }
+
+
+def _valid_national_id(text: str) -> bool:
+    return national_id_check_char(text[:17]) == text[17].upper()
+
+
+def detect(text: str) -> str:
+    """Return the kind of the first identifier the detectors find in ``text``, or ""."""
+    for match in _DETECTORS.finditer(text):
+        kind = match.lastgroup
+        if kind == "national_id" and not _valid_national_id(match.group()):
+            continue
+        return kind
+    return ""
+
+
+def check_line(text: str, canaries: tuple[str, ...]) -> None:
+    """Raise :class:`IdentifierFound` if ``text`` holds one of ``canaries`` or a detected identifier."""
+    for canary in canaries:
+        if canary in text:
+            raise IdentifierFound("patient identifier")
+    kind = detect(text)
+    if kind:
+        raise IdentifierFound(kind)
+
+
+def check_text(text: str, canaries: dict[int, tuple[str, ...]]) -> None:
+    """Check a whole-file text against every patient's identifiers and the detectors."""
+    for line in text.splitlines():
+        for values in canaries.values():
+            check_line(line, values)
+        if not canaries:
+            check_line(line, ())

@@ -1,0 +1,187 @@
+"""The canonical long table: one row per subject × timepoint × instrument (research-export.md 1.1).
+
+Rows stream from one query over follow-ups left-joined to their responses, ordered by patient,
+index operation, due date and instrument, with ``values_list`` and ``iterator(chunk_size=...)`` so
+memory stays flat (section 7). On PostgreSQL the query runs inside ``transaction.atomic()`` so the
+named cursor is an ordinary one and rows stream; on SQLite it does not, because this project's
+SQLite transactions take the write lock at BEGIN (settings: ``transaction_mode="IMMEDIATE"``).
+
+De-identification (security.md decision 3, T-45, T-46):
+
+* Safe Harbor (default): no calendar date leaves, only the year of the index operation and days
+  from it; ages over 89 are one ``90+`` category; no free text, no implant numbers; subjects are
+  per-project random pseudonyms.
+* Limited data set: adds the index and collection dates shifted by the patient's secret offset
+  (1–364 days, stored apart in :class:`~openspine.research.models.SubjectKey`), so every interval
+  is kept.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from openspine.proms.choices import CancelReason, FollowUpState
+from openspine.proms.models import FollowUp
+from openspine.research.choices import ExportMode
+from openspine.research.models import SubjectKey
+
+CHUNK = 2000
+AGE_TOP_CODE = 90  # Safe Harbor: ages over 89 are aggregated into one category (security.md decision 3)
+LONG_COLUMNS = (
+    "subject_id",
+    "index_event_id",
+    "index_year",
+    "age_at_index",
+    "sex",
+    "disease_area",
+    "timepoint",
+    "days_from_index",
+    "in_window",
+    "instrument",
+    "instrument_version",
+    "value_set",
+    "language",
+    "mode",
+    "status",
+    "total",
+)
+LDS_COLUMNS = ("index_date_shifted", "collected_on_shifted")
+_FIELDS = (
+    "patient_id",
+    "operation_id",
+    "operation__performed_on",
+    "patient__birth_date",
+    "patient__sex",
+    "operation__diagnosis__disease_area",
+    "timepoint",
+    "state",
+    "cancel_reason",
+    "window_opens_on",
+    "window_closes_on",
+    "responses__instrument",
+    "responses__instrument_version",
+    "responses__value_set",
+    "responses__language",
+    "responses__mode",
+    "responses__value",
+    "responses__completed_at",
+    "pseudonym",
+    "offset",
+)
+PENDING = (FollowUpState.SCHEDULED, FollowUpState.DUE, FollowUpState.INVITED, FollowUpState.OPENED)
+CANCEL_STATUS = {
+    CancelReason.DECEASED: "dead",
+    CancelReason.CONSENT_WITHDRAWN: "refused",
+    CancelReason.LOST_TO_CONTACT: "lost",
+}
+MODES = {"self": "web", "phone": "phone", "clinic": "clinic"}
+LANGUAGES = {"zh-hans": "zh-Hans", "en": "en"}
+
+
+def columns_for(mode: str) -> tuple[str, ...]:
+    return LONG_COLUMNS + (LDS_COLUMNS if mode == ExportMode.LIMITED else ())
+
+
+def follow_ups_of(operations, project):
+    """The follow-ups of the cohort's operations, with the project's pseudonym and offset, in export order."""
+    keys = SubjectKey.objects.filter(project=project, patient=OuterRef("patient_id"))
+    return (
+        FollowUp.objects.filter(operation__in=operations.values("pk"))
+        .annotate(
+            pseudonym=Subquery(keys.values("pseudonym")[:1]),
+            offset=Subquery(keys.values("date_offset_days")[:1]),
+        )
+        .order_by(
+            "patient_id", "operation__performed_on", "operation_id", "due_on", "pk", "responses__instrument"
+        )
+    )
+
+
+def age_value(birth, day) -> int | str:
+    """Whole years on ``day``; ``90+`` from 90 on (Safe Harbor)."""
+    age = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    return f"{AGE_TOP_CODE}+" if age >= AGE_TOP_CODE else age
+
+
+def _status(state, cancel_reason, instrument, value) -> str:
+    if instrument:
+        return "complete" if value is not None else "partial"
+    if state in PENDING:
+        return "not_due"
+    if state == FollowUpState.CANCELLED:
+        return CANCEL_STATUS.get(cancel_reason, "cancelled")
+    return "missed"
+
+
+@dataclass
+class RowStats:
+    """What the stream saw, for the manifest: rows, subjects, instrument versions."""
+
+    rows: int = 0
+    subjects: int = 0
+    instrument_versions: set = field(default_factory=set)
+
+
+def iter_long_rows(follow_ups, *, mode: str, stats: RowStats | None = None):
+    """Yield ``(patient pk, row tuple)`` for each long row; the pk is for the canary scan, never written."""
+    stats = stats if stats is not None else RowStats()
+    limited = mode == ExportMode.LIMITED
+    last_patient, last_operation, event = None, None, 0
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            yield from _rows(follow_ups, limited, stats, [last_patient, last_operation, event])
+    else:
+        yield from _rows(follow_ups, limited, stats, [last_patient, last_operation, event])
+
+
+def _rows(follow_ups, limited, stats, state):
+    for values in follow_ups.values_list(*_FIELDS).iterator(chunk_size=CHUNK):
+        record = dict(zip(_FIELDS, values, strict=True))
+        patient, operation = record["patient_id"], record["operation_id"]
+        if patient != state[0]:
+            state[0], state[2] = patient, 0
+            stats.subjects += 1
+        if operation != state[1]:
+            state[1], state[2] = operation, state[2] + 1
+        stats.rows += 1
+        if record["responses__instrument"]:
+            stats.instrument_versions.add(
+                (record["responses__instrument"], record["responses__instrument_version"])
+            )
+        yield patient, _row(record, f"{record['pseudonym']}-{state[2]}", limited)
+
+
+def _row(record, event_id, limited):
+    performed = record["operation__performed_on"]
+    completed = record["responses__completed_at"]
+    collected = timezone.localtime(completed).date() if completed else None
+    row = (
+        record["pseudonym"],
+        event_id,
+        performed.year,
+        age_value(record["patient__birth_date"], performed),
+        record["patient__sex"],
+        record["operation__diagnosis__disease_area"],
+        record["timepoint"],
+        (collected - performed).days if collected else None,
+        (record["window_opens_on"] <= collected <= record["window_closes_on"]) if collected else None,
+        record["responses__instrument"] or "",
+        record["responses__instrument_version"] or "",
+        record["responses__value_set"] or "",
+        LANGUAGES.get(record["responses__language"], record["responses__language"] or ""),
+        MODES.get(record["responses__mode"], record["responses__mode"] or ""),
+        _status(
+            record["state"],
+            record["cancel_reason"],
+            record["responses__instrument"],
+            record["responses__value"],
+        ),
+        record["responses__value"],
+    )
+    if limited:
+        shift = timedelta(days=record["offset"])
+        row += ((performed + shift).isoformat(), (collected + shift).isoformat() if collected else "")
+    return row

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from openspine.teaching import views
+
+app_name = "teaching"
+urlpatterns = [
+    path("log/", views.caselog_mine, name="caselog_mine"),
+    path("log/export/", views.caselog_export, name="caselog_export"),
+    path("entries/<uuid:public_id>/rate/", views.entry_rate, name="entry_rate"),
+    path("entries/<uuid:public_id>/confirm/", views.entry_confirm, name="entry_confirm"),
+    path("entries/<uuid:public_id>/dispute/", views.entry_dispute, name="entry_dispute"),
+    path("confirmations/", views.confirmation_list, name="confirmation_list"),
+    path("confirmations/day/", views.day_confirm, name="day_confirm"),
+    path("cohort/", views.cohort, name="cohort"),
+]
