@@ -27,9 +27,10 @@ demo: $(STAMP)
 	$(BIN)/python manage.py seed_demo --base-url $(OPENSPINE_SITE_URL) $(SEED_ARGS)
 	@echo "Serving OpenSpine on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	@mkdir -p var
-	@# One background worker (exports, imports) lives as long as the server does.
+	@# One background worker (exports, imports) and the HL7 MLLP listener live as long as the server does.
 	$(BIN)/python manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py hl7_listen --port 2575 >var/hl7.log 2>&1 & hl7=$$!; \
+	  trap 'kill $$worker $$hl7 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)

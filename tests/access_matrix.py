@@ -145,6 +145,7 @@ class World:
             ("entries/", self.extra.get("case_log_entry")),
             ("batches/<", self.extra.get("batch")),  # interop (issue 13)
             ("hl7/messages/<", self.extra.get("message")),  # interop (issue 13)
+            ("merges/<", self.extra.get("merge")),  # interop (issue 13)
         ):
             if marker in text and text.index(marker) < text.index("<"):
                 return obj
@@ -195,9 +196,13 @@ def _research_world(surgeon) -> dict:
 
 def _interop_objects(surgeon) -> dict:
     """An import batch of the spine department and a dead HL7 message (issue 13)."""
-    from tests.interop.builders import make_batch, make_dead_message
+    from tests.interop.builders import make_batch, make_dead_message, make_merge
 
-    return {"batch": make_batch(surgeon.department), "message": make_dead_message()}
+    return {
+        "batch": make_batch(surgeon.department),
+        "message": make_dead_message(),
+        "merge": make_merge(surgeon),
+    }
 
 
 # --- the declared matrix (T-18) ----------------------------------------------------------------
@@ -459,6 +464,14 @@ MATRIX: dict = {
         "GET": _login_page(director=200, coordinator=200),
         "POST": _login_page(director=400, coordinator=400),
     },
+    "interop:merge_list": {
+        "GET": _login_page(director=200, coordinator=200),
+        "POST": _login_page(director=400, coordinator=400),
+    },
+    "interop:merge_undo": {
+        "GET": row(405, anonymous=302),
+        "POST": _login_page(director=302, coordinator=302, outsider=404),
+    },
     "interop:message_list": {"GET": _login_page(sysadmin=200), "POST": row(405, anonymous=302)},
     "interop:message_reprocess": {
         "GET": row(405, anonymous=302),
@@ -504,6 +517,12 @@ MATRIX: dict = {
     "api:get_cohort": {"GET": _research_api(get=200, outsider=404), "POST": row(405), "PATCH": row(405)},
     "api:add_cohort_version": {"GET": row(405), "POST": _research_api(422, 422, 422), "PATCH": row(405)},
     "api:patient_fhir_bundle": api_object(),  # interop (issue 13)
+    # The registry's bulk export: the director's token only (401 without api.use, 403 without it).
+    "api:fhir_bulk_export": {
+        "GET": {**row(401, clinical=403, outsider=403), "director": 200},
+        "POST": row(405),
+        "PATCH": row(405),
+    },
 }
 
 # Observed statuses that differ from the matrix because of a bug reported to the owning engineer;

@@ -52,6 +52,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # 病案首页 files; the sysadmin watches the HL7 feed and reprocesses its dead letters.
     "interop.import": frozenset({Role.DIRECTOR, Role.COORDINATOR}),
     "interop.hl7.manage": frozenset({Role.SYSADMIN}),
+    "interop.merge": frozenset({Role.DIRECTOR, Role.COORDINATOR}),
+    "interop.bulk_export": frozenset({Role.DIRECTOR}),  # the registry's FHIR NDJSON export
 }
 
 

@@ -23,9 +23,10 @@ from faker import Faker
 from openspine.accounts.models import Department, User
 from openspine.core.fields import index_value
 from openspine.core.validators import normalise_national_id
-from openspine.demo import analytics_demo, imaging_demo
+from openspine.demo import analytics_demo, imaging_demo, interop_demo
 from openspine.demo.bulk import BulkWriter
 from openspine.demo.plan import MRN_PREFIX, Planner, mrn_of, patient_rng
+from openspine.demo.research_demo import seed_research
 from openspine.patients import services as patients
 from openspine.patients.choices import ConsentKind
 from openspine.patients.models import NATIONAL_ID_PURPOSE, Patient
@@ -203,7 +204,10 @@ def seed(
         if progress:
             progress(indices.stop, total)
     counts["radiographs"] = imaging_demo.seed_films(today)  # issue 14
-    counts["risk_model_refits"] = analytics_demo.queue_risk_models(staff.director.department)  # issue 10
+    counts["research_projects"] = seed_research(today=today)  # issue 12
+    interop_demo.write_samples(seed)  # issue 13
+    # issue 10
+    counts["risk_model_refits_queued"] = analytics_demo.queue_risk_models(staff.director.department)
     return dict(counts)
 
 

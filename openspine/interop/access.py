@@ -5,7 +5,7 @@ from django.http import Http404
 
 from openspine import audit
 from openspine.accounts.roles import can
-from openspine.interop.models import HL7Message, ImportBatch
+from openspine.interop.models import HL7Message, ImportBatch, PatientMerge
 
 
 def get_batch_for(user, public_id, *, action: str = "view") -> ImportBatch:
@@ -40,3 +40,17 @@ def get_message_for(user, public_id) -> HL7Message:
     if message is None:
         raise Http404
     return message
+
+
+def get_merge_for(user, public_id) -> PatientMerge:
+    """Return a merge of the user's department to someone who may merge; 404 for another department's."""
+    department_id = getattr(user, "department_id", None)
+    merge = PatientMerge.objects.select_related("survivor", "duplicate").filter(public_id=public_id).first()
+    if merge is None or not department_id or merge.survivor.department_id != department_id:
+        raise Http404
+    if not can(user, "interop.merge"):
+        audit.record(
+            user, "access.denied", None, after={"capability": "interop.merge", "target": str(public_id)}
+        )
+        raise PermissionDenied
+    return merge

@@ -63,3 +63,13 @@ class MappingForm(forms.Form):
         return {
             name[4:]: value for name, value in self.cleaned_data.items() if name.startswith("col_") and value
         }
+
+
+class MergeForm(forms.Form):
+    survivor_mrn = forms.CharField(label=_("病案号 to keep"), max_length=32)
+    duplicate_mrn = forms.CharField(
+        label=_("病案号 to merge into it"),
+        max_length=32,
+        help_text=_("Its stays, operations, follow-ups and exams move."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -8,9 +8,10 @@ dead letter with a readable error, which an administrator can reprocess. The rep
 dead-letter list has it), ``AR`` rejected before staging (no readable MSH).
 
 Handled trigger events: A01 admit, A02 transfer, A03 discharge, A08 update patient, A11 cancel
-admit, A13 cancel discharge. A40 (merge) is staged and dead-lettered: merging is done by hand.
+admit, A13 cancel discharge, A40 merge (MRG-1 into PID-3, undoable, see :mod:`openspine.interop.merge`).
 """
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -23,12 +24,13 @@ from django.utils.translation import gettext as _
 from openspine import audit
 from openspine.accounts.models import Department, User
 from openspine.audit.services import snapshot
+from openspine.core.errors import DomainError
 from openspine.interop.choices import MessageStatus
 from openspine.interop.models import HL7Message
 from openspine.patients import services as patients
 from openspine.patients.models import Admission, Patient
 
-HANDLED_EVENTS = ("A01", "A02", "A03", "A08", "A11", "A13")
+HANDLED_EVENTS = ("A01", "A02", "A03", "A08", "A11", "A13", "A40")
 SEX_CODES = {"M": "male", "F": "female"}
 # MSH-18 character sets we decode (interop.md 4.3); anything else uses the interface's setting.
 CHARSETS = {
@@ -39,6 +41,7 @@ CHARSETS = {
     "GBK": "gb18030",
 }
 INTERFACE_USERNAME = "hl7-interface"
+logger = logging.getLogger(__name__)
 
 
 class MessageError(Exception):
@@ -164,6 +167,7 @@ def apply_message(message: HL7Message, *, actor=None) -> HL7Message:
         message.status, message.error = MessageStatus.DEAD, str(error)
         message.save(update_fields=["status", "error", "attempts"])
     except Exception as error:  # a validation error of the registry: name it, keep the message
+        logger.warning("HL7 message %s not applied: %s", message.pk, type(error).__name__)
         message.status, message.error = MessageStatus.DEAD, _readable(error)
         message.save(update_fields=["status", "error", "attempts"])
     return message
@@ -222,7 +226,7 @@ def _apply(text: str, *, actor) -> None:
     header = read_header(text)
     if header.message_type != "ADT" or header.trigger not in HANDLED_EVENTS:
         raise MessageError(
-            _("%(type)s is not applied; handled: ADT^%(events)s. A40 merges are done by hand.")
+            _("%(type)s is not applied; handled: ADT^%(events)s.")
             % {"type": f"{header.message_type}^{header.trigger}", "events": ", ADT^".join(HANDLED_EVENTS)}
         )
     message = _parse(text)
@@ -233,6 +237,7 @@ def _apply(text: str, *, actor) -> None:
         "A08": _update_patient,
         "A11": _cancel_admit,
         "A13": _cancel_discharge,
+        "A40": _merge,
     }[header.trigger]
     handler(message, actor=actor)
 
@@ -251,18 +256,22 @@ def _segment(message, name: str):
     return found[0]
 
 
-def mrn_of(pid) -> str:
-    """Pick the 病案号 from PID-3 by identifier type (and authority, if configured), never by position."""
+def mrn_of(pid, field: str = "pid_3") -> str:
+    """Pick the 病案号 from PID-3 (or MRG-1) by identifier type (and authority if set), never by position."""
     wanted_type = getattr(settings, "OPENSPINE_HL7_MRN_TYPE", "MR")
     wanted_authority = getattr(settings, "OPENSPINE_HL7_MRN_AUTHORITY", "")
-    for repetition in pid.pid_3:
+    for repetition in getattr(pid, field):
         kind = _value(repetition, "cx_5")
         authority = _value(repetition, "cx_4").split("&")[0].split("^")[0]
         if kind == wanted_type and (not wanted_authority or authority == wanted_authority):
             return _value(repetition, "cx_1")
     raise MessageError(
-        _("PID-3 has no identifier of type %(type)s%(authority)s.")
-        % {"type": wanted_type, "authority": f" ({wanted_authority})" if wanted_authority else ""}
+        _("%(field)s has no identifier of type %(type)s%(authority)s.")
+        % {
+            "field": field.upper().replace("_", "-"),
+            "type": wanted_type,
+            "authority": f" ({wanted_authority})" if wanted_authority else "",
+        }
     )
 
 
@@ -391,3 +400,17 @@ def _cancel_discharge(message, *, actor) -> None:
     admission = _admission(_visit(message))
     if admission.discharged_on is not None:
         patients.update_admission(admission, actor=actor, discharged_on=None, discharge_destination="")
+
+
+def _merge(message, *, actor) -> None:
+    """A40: merge the patient of MRG-1 (prior 病案号) into the patient of PID-3."""
+    from openspine.interop.merge import merge_patients
+
+    survivor = Patient.objects.filter(mrn=mrn_of(_segment(message, "PID"))).first()
+    duplicate = Patient.objects.filter(mrn=mrn_of(_segment(message, "MRG"), "mrg_1")).first()
+    if survivor is None or duplicate is None:
+        raise MessageError(_("Both the PID-3 and the MRG-1 patient must be registered to merge."))
+    try:
+        merge_patients(survivor, duplicate, actor=actor, reason="HL7 ADT^A40")
+    except DomainError as error:
+        raise MessageError(str(error))

@@ -204,3 +204,42 @@ class HL7Message(PublicIdModel):
 
     def __str__(self):
         return f"{self.message_type} {self.control_id}"
+
+
+class PatientMerge(PublicIdModel):
+    """One merge of a duplicate patient record into a survivor, kept so it can be undone exactly.
+
+    ``moved`` lists, per model, the ids of the rows that were moved from the duplicate to the
+    survivor: undoing moves exactly those rows back (security.md T-76). The duplicate record stays,
+    empty, with its consents; nothing is deleted.
+    """
+
+    survivor = models.ForeignKey(
+        "patients.Patient", verbose_name=_("surviving patient"), on_delete=models.PROTECT, related_name="+"
+    )
+    duplicate = models.ForeignKey(
+        "patients.Patient", verbose_name=_("duplicate patient"), on_delete=models.PROTECT, related_name="+"
+    )
+    moved = models.JSONField(_("moved rows"), default=dict, help_text=_("Model → field and row ids."))
+    reason = models.CharField(_("reason"), max_length=200)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("merged by"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-merged_at"]
+        verbose_name = _("patient merge")
+        verbose_name_plural = _("patient merges")
+
+    def __str__(self):
+        return f"{self.duplicate_id} → {self.survivor_id}"

@@ -386,11 +386,10 @@ def commit_batch(batch: ImportBatch, *, actor, accept_partial: bool = False, pro
 
 def _check_pass(batch: ImportBatch, progress) -> None:
     records = list(batch.records.exclude(outcome=RowOutcome.REJECTED).only("pk", "values_json"))
-    total = batch.records.count()
     for done, record in enumerate(records, start=1):
         reconcile(_loads(record.values_json), batch)
         if done % PROGRESS_EVERY == 0 or done == len(records):
-            progress(batch, done, total)
+            progress(batch, done, len(records))
 
 
 class _RowFailed(Exception):

@@ -11,11 +11,13 @@ from openspine.accounts.roles import can
 from openspine.core.errors import DomainError
 from openspine.core.forms import run_service
 from openspine.core.htmx import render_page_or_partial
-from openspine.interop import hl7, services
-from openspine.interop.access import get_batch_for, get_message_for
+from openspine.core.validators import normalise_mrn
+from openspine.interop import hl7, merge, services
+from openspine.interop.access import get_batch_for, get_merge_for, get_message_for
 from openspine.interop.choices import BatchStatus, MessageStatus, RowOutcome
-from openspine.interop.forms import CommitForm, MappingForm, UploadForm
-from openspine.interop.models import HL7Message, ImportBatch
+from openspine.interop.forms import CommitForm, MappingForm, MergeForm, UploadForm
+from openspine.interop.models import HL7Message, ImportBatch, PatientMerge
+from openspine.patients.models import Patient
 
 PREVIEW_ROWS = 200
 
@@ -139,3 +141,46 @@ def message_reprocess(request, public_id):
             request, _("The message still cannot be applied: %(error)s") % {"error": message.error}
         )
     return redirect("interop:message_list")
+
+
+@require_http_methods(["GET", "POST"])
+def merge_list(request):
+    """List the department's patient merges and merge two records of the same person."""
+    _require(request.user, "interop.merge")
+    form = MergeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(form, lambda: _merge_from_form(request.user, form))
+        if done is not None:
+            messages.success(request, _("The records were merged. The merge can be undone below."))
+            return redirect("interop:merge_list")
+    merges = PatientMerge.objects.filter(survivor__department_id=request.user.department_id)
+    merges = merges.select_related("survivor", "duplicate", "merged_by")[:100]
+    status = 400 if form.errors else 200
+    return render(request, "interop/merge_list.html", {"form": form, "merges": merges}, status=status)
+
+
+def _merge_from_form(user, form):
+    found = {}
+    for field in ("survivor_mrn", "duplicate_mrn"):
+        key = normalise_mrn(form.cleaned_data[field])
+        found[field] = Patient.objects.visible_to(user).filter(mrn_key=key).first()
+        if found[field] is None:
+            form.add_error(field, _("No patient of your department has this 病案号."))
+    if form.errors:
+        return None
+    return merge.merge_patients(
+        found["survivor_mrn"], found["duplicate_mrn"], actor=user, reason=form.cleaned_data["reason"]
+    )
+
+
+@require_POST
+def merge_undo(request, public_id):
+    """Undo a merge: the rows it moved go back to the duplicate record."""
+    record = get_merge_for(request.user, public_id)
+    try:
+        merge.undo_merge(record, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The merge was undone."))
+    return redirect("interop:merge_list")

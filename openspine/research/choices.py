@@ -34,11 +34,21 @@ class ExportMode(models.TextChoices):
 
 
 class ExportLayout(models.TextChoices):
+    """Renderings of the canonical long table; the long file is always in the bundle."""
+
     LONG = "long", _("Long: one row per subject, timepoint and instrument")
+    WIDE = "wide", _("Long and wide: one row per index operation")
+    REDCAP = "redcap", _("Long and REDCap: data dictionary and records with event rows")
 
 
 class ExportFormat(models.TextChoices):
     CSV = "csv", _("CSV (zip with codebook and manifest)")
+    PARQUET = "parquet", _("Parquet (partitioned by year and disease area)")
+    XLSX = "xlsx", _("Excel (up to 1,048,575 rows)")
+
+
+# Excel's hard limit is 1,048,576 rows per sheet (research-export.md section 6); one is the header.
+EXCEL_MAX_ROWS = 1_048_575
 
 
 class ExportStatus(models.TextChoices):
@@ -65,3 +75,20 @@ FINISHED_STATUSES = (
 class ComplicationFilter(models.TextChoices):
     ANY = "any", _("With at least one complication")
     NONE = "none", _("Without complications")
+
+
+# Labels of the surgery app's procedure groups (surgery.choices.PROCEDURE_GROUPS keys).
+PROCEDURE_GROUP_LABELS = {
+    "decompression": _("Decompression"),
+    "discectomy": _("Discectomy"),
+    "fusion": _("Fusion"),
+    "stabilisation": _("Stabilisation"),
+    "arthroplasty": _("Disc arthroplasty"),
+    "laminoplasty": _("Laminoplasty"),
+    "augmentation": _("Vertebral augmentation"),
+    "osteotomy": _("Osteotomy"),
+    "tumour": _("Tumour surgery"),
+    "infection": _("Surgery for infection"),
+    "deformity": _("Deformity correction"),
+    "other": _("Other"),
+}

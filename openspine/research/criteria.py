@@ -384,3 +384,49 @@ def _filter_scores(qs, criteria: Criteria):
             )
         )
     return qs
+
+
+def describe(data: dict) -> list[str]:
+    """Return the criteria in words, one line per criterion that filters (for pages and the README)."""
+    from openspine.research.choices import PROCEDURE_GROUP_LABELS
+
+    areas = dict(DiseaseArea.choices)
+    lines = []
+    if data.get("disease_areas"):
+        lines.append(
+            _("Disease areas: %(v)s") % {"v": ", ".join(str(areas.get(a, a)) for a in data["disease_areas"])}
+        )
+    if data.get("icd10"):
+        lines.append(_("ICD-10: %(v)s") % {"v": ", ".join(data["icd10"])})
+    if data.get("procedure_groups"):
+        groups = ", ".join(str(PROCEDURE_GROUP_LABELS.get(g, g)) for g in data["procedure_groups"])
+        lines.append(_("Procedure groups: %(v)s") % {"v": groups})
+    if data.get("level_from") or data.get("level_to"):
+        lines.append(
+            _("Levels: %(low)s to %(high)s")
+            % {"low": data.get("level_from") or "…", "high": data.get("level_to") or "…"}
+        )
+    if data.get("performed_from") or data.get("performed_to"):
+        lines.append(
+            _("Operated: %(low)s to %(high)s")
+            % {"low": data.get("performed_from") or "…", "high": data.get("performed_to") or "…"}
+        )
+    if data.get("age_min") is not None or data.get("age_max") is not None:
+        low, high = data.get("age_min"), data.get("age_max")
+        lines.append(
+            _("Age: %(low)s to %(high)s")
+            % {"low": "…" if low is None else low, "high": "…" if high is None else high}
+        )
+    if data.get("baseline"):
+        b = data["baseline"]
+        lines.append(
+            _("Baseline %(instrument)s from %(low)s to %(high)s")
+            % {"instrument": b["instrument"], "low": b.get("min", "…"), "high": b.get("max", "…")}
+        )
+    if data.get("follow_up"):
+        lines.append(_("Completed %(instrument)s at %(timepoint)s") % data["follow_up"])
+    if data.get("complications"):
+        lines.append(str(dict(ComplicationFilter.choices)[data["complications"]]))
+    if data.get("include_revisions"):
+        lines.append(_("Revisions included"))
+    return lines

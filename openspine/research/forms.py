@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from openspine.core import levels
 from openspine.patients.choices import DiseaseArea
-from openspine.research.choices import ComplicationFilter, ExportMode
+from openspine.research.choices import (
+    PROCEDURE_GROUP_LABELS,
+    ComplicationFilter,
+    ExportFormat,
+    ExportLayout,
+    ExportMode,
+)
 from openspine.research.criteria import CriteriaError, instrument_codes, parse, timepoint_labels
 from openspine.research.models import EthicsApproval, ResearchProject
 from openspine.surgery.choices import PROCEDURE_GROUPS
@@ -90,7 +96,9 @@ class CriteriaForm(forms.Form):
     def __init__(self, *args, require_name=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.require_name = require_name
-        self.fields["procedure_groups"].choices = [(group, group) for group in PROCEDURE_GROUPS]
+        self.fields["procedure_groups"].choices = [
+            (group, PROCEDURE_GROUP_LABELS.get(group, group)) for group in PROCEDURE_GROUPS
+        ]
         level_choices = _blank([(label, label) for label in levels.LABELS])
         self.fields["level_from"].choices = level_choices
         self.fields["level_to"].choices = level_choices
@@ -157,6 +165,8 @@ class CriteriaForm(forms.Form):
 
 class ExportForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    layout = forms.ChoiceField(label=_("Layout"), choices=ExportLayout.choices, initial=ExportLayout.LONG)
+    format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.CSV)
     mode = forms.ChoiceField(
         label=_("De-identification"), choices=ExportMode.choices, initial=ExportMode.DEIDENTIFIED
     )

@@ -21,6 +21,7 @@ from openspine.research.choices import (
     FundingLevel,
     ProjectStatus,
 )
+from openspine.research.storage import ExportStorage
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -192,6 +193,13 @@ class CohortVersion(TimestampedModel):
     def __str__(self):
         return f"{self.cohort} v{self.number}"
 
+    @property
+    def summary(self) -> list[str]:
+        """The criteria in words."""
+        from openspine.research.criteria import describe
+
+        return describe(self.criteria)
+
 
 class SubjectKey(models.Model):
     """A patient's random pseudonym and secret date offset within one project (T-46, T-47).
@@ -252,7 +260,7 @@ class ExportRun(PublicIdModel):
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     message = models.CharField(_("message"), max_length=300, blank=True)
-    file = models.FileField(_("file"), upload_to="research/exports/", blank=True)
+    file = models.FileField(_("file"), storage=ExportStorage(), upload_to="%Y/%m/", blank=True)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     manifest = models.JSONField(_("manifest"), default=dict, blank=True)
     created_at = models.DateTimeField(_("requested at"), default=timezone.now)

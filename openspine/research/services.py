@@ -16,9 +16,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openspine import audit
+from openspine.audit import services as audit
 from openspine.core.errors import DomainError
-from openspine.research.choices import ExportMode, ExportStatus
+from openspine.research.choices import EXCEL_MAX_ROWS, ExportFormat, ExportLayout, ExportMode, ExportStatus
 from openspine.research.criteria import CriteriaError, compile_criteria, parse
 from openspine.research.export import bundle, canary
 from openspine.research.models import Cohort, CohortVersion, EthicsApproval, ExportRun, ResearchProject
@@ -118,7 +118,13 @@ def save_cohort(
 
 @transaction.atomic
 def request_export(
-    version: CohortVersion, *, actor, purpose: str, mode: str = ExportMode.DEIDENTIFIED
+    version: CohortVersion,
+    *,
+    actor,
+    purpose: str,
+    mode: str = ExportMode.DEIDENTIFIED,
+    layout: str = ExportLayout.LONG,
+    export_format: str = ExportFormat.CSV,
 ) -> ExportRun:
     """Queue an export of ``version``; checks approval, mode, purpose and the row limit first."""
     project = version.cohort.project
@@ -131,24 +137,54 @@ def request_export(
                 % {"allowed": ", ".join(ExportMode.values)}
             }
         )
+    if layout not in ExportLayout.values:
+        raise ValidationError(
+            {
+                "layout": _("Unknown layout. Allowed values: %(allowed)s.")
+                % {"allowed": ", ".join(ExportLayout.values)}
+            }
+        )
+    if export_format not in ExportFormat.values:
+        raise ValidationError(
+            {
+                "format": _("Unknown format. Allowed values: %(allowed)s.")
+                % {"allowed": ", ".join(ExportFormat.values)}
+            }
+        )
     _approval_in_force(project)
     if mode == ExportMode.LIMITED and not project.has_dua:
         raise DomainError(_("A limited data set needs a data use agreement recorded on the project."))
-    follow_ups = bundle.cohort_plan(version)[1]
-    rows = follow_ups.count()
+    rows = bundle.count_long_rows(bundle.cohort_plan(version)[1])
+    if export_format == ExportFormat.XLSX and rows > EXCEL_MAX_ROWS:
+        raise DomainError(
+            _("Excel holds at most %(limit)s rows; this export has %(rows)s. Choose CSV or Parquet.")
+            % {"rows": rows, "limit": EXCEL_MAX_ROWS}
+        )
     if rows > row_limit():
         raise DomainError(
             _("The export would hold %(rows)s rows, above the limit of %(limit)s; narrow the cohort.")
             % {"rows": rows, "limit": row_limit()}
         )
     run = ExportRun.objects.create(
-        cohort_version=version, requested_by=actor, purpose=purpose.strip(), mode=mode, rows_total=rows
+        cohort_version=version,
+        requested_by=actor,
+        purpose=purpose.strip(),
+        mode=mode,
+        layout=layout,
+        format=export_format,
+        rows_total=rows,
     )
     audit.record(
         actor,
         "research.exportrun.requested",
         run,
-        after={"cohort": str(version), "mode": mode, "rows": rows, "approval": version.approval.number},
+        after={
+            "cohort": str(version),
+            "mode": mode,
+            "layout": layout,
+            "rows": rows,
+            "approval": version.approval.number,
+        },
         reason=run.purpose,
     )
     transaction.on_commit(lambda: _enqueue(run))
@@ -256,7 +292,7 @@ def _finish(run: ExportRun, handle, manifest: dict) -> ExportRun:
     run.file.save(f"{run.public_id}.zip", File(handle), save=False)
     now = timezone.now()
     run.manifest = manifest
-    run.rows_done = manifest["row_counts"]["long.csv"]
+    run.rows_done = manifest["long_rows"]
     run.status, run.finished_at, run.expires_at = ExportStatus.DONE, now, now + RETENTION
     run.save()
     audit.record(

@@ -34,3 +34,13 @@ def make_dead_message(**overrides):
     }
     fields.update(overrides)
     return HL7Message.objects.create(**fields)
+
+
+def make_merge(actor):
+    """A merge of two fresh patients of the actor's department (nothing moved; undo is a no-op)."""
+    from openspine.interop.merge import merge_patients
+    from tests import builders
+
+    survivor = builders.make_patient(actor=actor)
+    duplicate = builders.make_patient(actor=actor)
+    return merge_patients(survivor, duplicate, actor=actor, reason="same person")

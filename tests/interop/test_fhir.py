@@ -7,11 +7,11 @@ from fhir.resources.R4B.bundle import Bundle
 
 from openspine.audit.models import AuditEvent
 from openspine.interop import fhir, hl7
+from openspine.interop.samples import adt
 from openspine.patients.models import Patient
 from openspine.proms import services as proms_services
 from openspine.proms.models import QuestionnaireResponse
 from tests import builders
-from tests.interop.messages import adt
 from tests.openspine.test_portal_support import open_follow_up
 
 ODI = {k: 1 for k in ("pain_intensity", "personal_care", "lifting", "walking", "sitting", "standing")}
@@ -117,3 +117,37 @@ def test_hl7_import_then_fhir_export_keeps_identifiers_and_dates(department):
     assert encounter["identifier"][0]["value"] == "ZYRT1"
     assert encounter["period"] == {"start": "2026-03-02", "end": "2026-03-09"}
     assert encounter["status"] == "finished"
+
+
+def _token(user):
+    from openspine.accounts.models import ApiToken
+
+    return ApiToken.issue(user, "bulk")[1]
+
+
+def test_bulk_export_streams_valid_ndjson_of_the_department(record, director, client):
+    response = client.get("/api/interop/fhir/$export", HTTP_AUTHORIZATION=f"Bearer {_token(director)}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+ndjson"
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    resources = [json.loads(line) for line in lines]
+    for resource in resources:
+        fhir.validated(resource)
+    assert {r["resourceType"] for r in resources} >= {"Patient", "Encounter", "Procedure", "Observation"}
+    assert AuditEvent.objects.filter(
+        action="interop.patient.disclosed", patient_id=str(record.public_id)
+    ).exists()
+
+
+def test_bulk_export_filters_by_type_and_names_unknown_types(record, director, client):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(director)}"}
+    response = client.get("/api/interop/fhir/$export?_type=Patient", **auth)
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert [json.loads(line)["resourceType"] for line in lines] == ["Patient"]
+    bad = client.get("/api/interop/fhir/$export?_type=Medication", **auth)
+    assert bad.status_code == 400 and "Medication" in bad.json()["detail"]
+
+
+def test_bulk_export_is_refused_to_a_surgeon(record, surgeon, client):
+    response = client.get("/api/interop/fhir/$export", HTTP_AUTHORIZATION=f"Bearer {_token(surgeon)}")
+    assert response.status_code == 403

@@ -11,9 +11,9 @@ from openspine.audit.models import AuditEvent
 from openspine.interop import hl7, mllp
 from openspine.interop.choices import MessageStatus
 from openspine.interop.models import HL7Message
+from openspine.interop.samples import adt
 from openspine.patients.models import Admission, Patient
 from tests import builders
-from tests.interop.messages import adt
 
 
 def _send(text: str, encoding: str = "utf-8") -> str:
@@ -100,10 +100,24 @@ def test_identifier_is_chosen_by_type_not_position(spine, settings):
     assert "PID-3" in HL7Message.objects.get(control_id="P2").error
 
 
-def test_a40_merge_is_a_dead_letter_naming_what_is_handled(spine):
+def test_a40_merges_the_mrg1_patient_into_the_pid3_patient(spine):
+    _send(adt("A01", "X0", mrn="KEEP1", visit="ZYK1"))
+    _send(adt("A01", "X1", mrn="DUP1", visit="ZYD1"))
+    assert _msa(_send(adt("A40", "X2", mrn="KEEP1", visit="ZYK1", prior_mrn="DUP1")))[1] == "AA"
+    keep = Patient.objects.get(mrn="KEEP1")
+    assert sorted(keep.admissions.values_list("admission_number", flat=True)) == ["ZYD1", "ZYK1"]
+
+
+def test_a40_without_mrg_is_a_dead_letter_naming_the_segment(spine):
     ack = _send(adt("A40", "X1"))
     assert _msa(ack)[1] == "AE"
-    assert "A40" in HL7Message.objects.get().error
+    assert "MRG" in HL7Message.objects.get().error
+
+
+def test_unhandled_message_type_is_a_dead_letter_naming_what_is_handled(spine):
+    ack = _send(adt("A05", "X9"))
+    assert _msa(ack)[1] == "AE"
+    assert "A01" in HL7Message.objects.get().error
 
 
 def test_message_without_msh_is_rejected_with_ar(spine):

@@ -86,6 +86,13 @@ LUMBAR_FUSIONS_12M_ODI = {
 
 
 @pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    """Export files go to a temporary folder, never to the project's var/."""
+    settings.RESEARCH_EXPORT_DIR = tmp_path / "exports"
+    return settings.RESEARCH_EXPORT_DIR
+
+
+@pytest.fixture(autouse=True)
 def in_english(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):

@@ -123,3 +123,45 @@ def test_other_departments_and_other_criteria_do_not_match(surgeon, department, 
         == 1
     )
     assert compile_criteria(parse({"performed_to": "2025-01-01"}), department_id=department.pk).count() == 0
+
+
+@pytest.mark.parametrize(
+    "baseline, message",
+    [
+        ({"min": 10}, "Name an instrument"),
+        ({"instrument": "oswestry"}, "Unknown instrument oswestry"),
+        ({"instrument": "odi", "min": "ten"}, "must be a number"),
+        ({"instrument": "odi", "min": 60, "max": 20}, "cannot be above"),
+    ],
+)
+def test_baseline_score_range_errors_name_the_problem(baseline, message):
+    assert message in errors_of({"baseline": baseline})["baseline"]
+
+
+def test_shapes_other_than_lists_and_objects_are_refused():
+    assert "Give a list" in errors_of({"disease_areas": {"a": 1}})["disease_areas"]
+    assert "object" in errors_of(["disease_areas"])["criteria"]
+    assert "whole number" in errors_of({"age_min": True})["age_min"]
+
+
+def test_criteria_in_words_name_every_filter():
+    from openspine.research.criteria import describe
+
+    data = parse(
+        {
+            "disease_areas": ["lumbar_degenerative"],
+            "icd10": "M51",
+            "procedure_groups": ["fusion"],
+            "level_from": "L4",
+            "performed_from": "2024-01-01",
+            "age_min": 40,
+            "baseline": {"instrument": "odi", "min": 30},
+            "complications": "none",
+            "include_revisions": True,
+        }
+    ).as_data()
+    lines = describe(data)
+    assert lines[0] == "Disease areas: Lumbar degenerative" and "Procedure groups: Fusion" in lines
+    assert "Levels: L4 to …" in lines and "Age: 40 to …" in lines and "Baseline odi from 30.0 to …" in lines
+    assert "Without complications" in lines and lines[-1] == "Revisions included" and len(lines) == 9
+    assert describe({}) == []

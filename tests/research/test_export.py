@@ -153,9 +153,15 @@ def test_an_export_job_writes_the_bundle_with_codebook_manifest_and_hashes(cohor
         content = handle.read()
     assert hashlib.sha256(content).hexdigest() == run.sha256
     archive = zipfile.ZipFile(io.BytesIO(content))
-    assert set(archive.namelist()) == {"long.csv", "codebook.csv", "README.txt", "manifest.json"}
+    assert set(archive.namelist()) == {
+        "long.csv",
+        "codebook.csv",
+        "codebook.xlsx",
+        "README.txt",
+        "manifest.json",
+    }
     manifest = json.loads(archive.read("manifest.json"))
-    for name in ("long.csv", "codebook.csv", "README.txt"):
+    for name in ("long.csv", "codebook.csv", "codebook.xlsx", "README.txt"):
         assert hashlib.sha256(archive.read(name)).hexdigest() == manifest["sha256"][name]
     assert manifest["row_counts"] == {"long.csv": 12} and manifest["ethics_approval"] == "KY-2025-001"
     assert manifest["cohort_definition"]["criteria"]["follow_up"] == {"instrument": "odi", "timepoint": "12m"}
@@ -183,12 +189,17 @@ def test_a_refused_export_keeps_no_file_and_is_audited(cohort, researcher, monke
     ).exists()
 
 
-def test_cancel_stops_a_queued_export_and_a_running_one_at_its_next_step(cohort, researcher, monkeypatch):
+def test_cancel_stops_a_queued_export(cohort, researcher):
     queued = services.cancel_export(make_run(cohort, researcher), actor=researcher)
     assert queued.status == ExportStatus.CANCELLED
     assert services.execute_export(queued).status == ExportStatus.CANCELLED
     with pytest.raises(DomainError):
         services.cancel_export(queued, actor=researcher)
+
+
+# Committed rows: on PostgreSQL the job reports progress on its own connection, which must see them.
+@pytest.mark.django_db(transaction=True)
+def test_a_running_export_stops_at_its_next_progress_step(cohort, researcher, monkeypatch):
     monkeypatch.setattr(bundle, "PROGRESS_EVERY", 2)
     running = make_run(cohort, researcher)
     original = services._progress
@@ -197,7 +208,10 @@ def test_cancel_stops_a_queued_export_and_a_running_one_at_its_next_step(cohort,
         report = original(run)
 
         def step(done):
-            ExportRun.objects.filter(pk=run.pk).update(cancel_requested=True)
+            # The requester's cancel arrives from another connection (a web request), as in use.
+            services._outside_transaction(
+                lambda: ExportRun.objects.filter(pk=run.pk).update(cancel_requested=True)
+            )
             report(done)
 
         return step
@@ -248,3 +262,53 @@ def test_expired_files_are_purged(cohort, researcher):
     assert services.purge_expired_exports(now=run.expires_at + timedelta(seconds=1)) == 1
     run.refresh_from_db()
     assert run.status == ExportStatus.EXPIRED and not run.file and not run.downloadable
+
+
+def test_an_unexpected_failure_marks_the_run_failed_and_is_raised(cohort, researcher, monkeypatch):
+    run = make_run(cohort, researcher)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(bundle, "write_bundle", broken)
+    with pytest.raises(RuntimeError):
+        services.execute_export(run)
+    run.refresh_from_db()
+    assert run.status == ExportStatus.FAILED and "administrator" in run.message
+    assert "disk full" not in run.message
+
+
+def test_a_stored_version_that_no_longer_parses_fails_cleanly(cohort, researcher):
+    run = make_run(cohort, researcher)
+    type(cohort).objects.filter(pk=cohort.pk).update(criteria={"disease_areas": ["retired_area"]})
+    run.refresh_from_db()
+    assert services.execute_export(run).status == ExportStatus.FAILED
+
+
+@pytest.mark.req("T-48")
+def test_the_manifest_reports_k_anonymity_over_the_quasi_identifiers(cohort, researcher):
+    run = services.execute_export(make_run(cohort, researcher))
+    k = run.manifest["k_anonymity"]
+    assert k["quasi_identifiers"] == ["age_at_index", "sex", "index_year", "disease_area"]
+    assert (k["k"], k["classes"], k["classes_below_5"]) == (1, 3, 3)  # three different ages: each alone
+
+
+def test_the_purge_command_reports_what_it_deleted(cohort, researcher):
+    import time_machine
+    from django.core.management import call_command
+
+    run = services.execute_export(make_run(cohort, researcher))
+    out = io.StringIO()
+    with time_machine.travel(run.expires_at + timedelta(minutes=1)):
+        call_command("purge_research_exports", stdout=out)
+    assert out.getvalue().startswith("1 expired")
+    assert AuditEvent.objects.filter(
+        action="research.exportrun.expired", object_id=str(run.public_id)
+    ).exists()
+
+
+def test_export_files_live_in_the_private_export_folder(cohort, researcher, export_dir, settings):
+    run = services.execute_export(make_run(cohort, researcher))
+    assert run.file.path.startswith(str(export_dir))
+    settings.RESEARCH_EXPORT_DIR = None
+    assert run.file.storage.location == str((settings.VAR_DIR / "research-exports").resolve())

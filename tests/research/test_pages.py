@@ -124,7 +124,7 @@ def test_export_from_the_page_progress_download_and_audit(
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
             reverse("research:export_create", args=[version.cohort.public_id]),
-            {"purpose": "ODI", "mode": "deidentified"},
+            {"purpose": "ODI", "mode": "deidentified", "layout": "long", "format": "csv"},
         )
     run = ExportRun.objects.get()
     assert response.status_code == 302 and run.status == ExportStatus.QUEUED
@@ -133,7 +133,7 @@ def test_export_from_the_page_progress_download_and_audit(
     assert 'hx-trigger="every 2s"' in row and "<progress" in row
     services.execute_export(run)
     row = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
-    assert "every 2s" not in row and 'value="100"' in row
+    assert "every 2s" not in row and 'value="100"' in row and "k-anonymity 8" in row
     download = client.get(reverse("research:export_download", args=[run.public_id]))
     assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"
     assert (
@@ -148,7 +148,7 @@ def test_export_errors_and_cancel_from_the_page(client_for, researcher, study):
     client = client_for(researcher)
     response = client.post(
         reverse("research:export_create", args=[version.cohort.public_id]),
-        {"purpose": "x", "mode": "limited_data_set"},
+        {"purpose": "x", "mode": "limited_data_set", "layout": "long", "format": "csv"},
     )
     assert response.status_code == 400 and "data use agreement" in response.content.decode()
     run = services.request_export(version, actor=researcher, purpose="x")

@@ -10,6 +10,8 @@ from openspine.patients.choices import DiseaseArea, Sex
 from openspine.research.choices import ExportMode
 
 CODEBOOK_VERSION = "long-1"
+# A fixed creation time in the workbook, so the same data give the same bytes (research-export.md 9).
+_FIXED_TIME = __import__("datetime").datetime(2000, 1, 1)
 CODEBOOK_COLUMNS = (
     "variable",
     "file",
@@ -130,6 +132,23 @@ def codebook_csv(columns, counts) -> str:
     return buffer.getvalue()
 
 
+def codebook_xlsx(columns, counts) -> bytes:
+    """The same codebook as an Excel workbook (bilingual labels side by side)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet("codebook")
+    bold = workbook.add_format({"bold": True})
+    sheet.write_row(0, 0, CODEBOOK_COLUMNS, bold)
+    for number, row in enumerate(codebook_rows(columns, counts), start=1):
+        sheet.write_row(number, 0, [row[name] for name in CODEBOOK_COLUMNS])
+    sheet.freeze_panes(1, 1)
+    workbook.set_properties({"created": _FIXED_TIME})
+    workbook.close()
+    return buffer.getvalue()
+
+
 def readme_text(*, run_summary: dict) -> str:
     """The README: cohort in words, mode, approval, counts (research-export.md section 2)."""
     mode = run_summary["mode"]
@@ -152,4 +171,14 @@ def readme_text(*, run_summary: dict) -> str:
             "De-identified (Safe Harbor): no calendar dates except the year, ages over 89 as 90+, "
             "no free text, no implant numbers, random per-project pseudonyms."
         )
+    if run_summary.get("format") == "parquet":
+        lines += [
+            "",
+            "The long table is Parquet, partitioned by index_year and disease_area (Hive layout).",
+            "Unzip, then for example in DuckDB:",
+            "  SELECT timepoint, count(*) AS n, avg(total) AS mean_total",
+            "  FROM read_parquet('long/*/*/*.parquet', hive_partitioning = true)",
+            "  WHERE instrument = 'odi' GROUP BY timepoint ORDER BY timepoint;",
+            "Spark: spark.read.parquet('long/') reads the same files.",
+        ]
     return "\r\n".join(lines) + "\r\n"

@@ -16,6 +16,7 @@ De-identification (security.md decision 3, T-45, T-46):
   is kept.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -29,6 +30,8 @@ from openspine.research.choices import ExportMode
 from openspine.research.models import SubjectKey
 
 CHUNK = 2000
+QUASI_IDENTIFIERS = ("age_at_index", "sex", "index_year", "disease_area")
+K_REVIEW_BELOW = 5  # security.md T-48
 AGE_TOP_CODE = 90  # Safe Harbor: ages over 89 are aggregated into one category (security.md decision 3)
 LONG_COLUMNS = (
     "subject_id",
@@ -123,6 +126,22 @@ class RowStats:
     rows: int = 0
     subjects: int = 0
     instrument_versions: set = field(default_factory=set)
+    pairs: set = field(default_factory=set)
+    classes: Counter = field(default_factory=Counter)
+
+    def k_anonymity(self) -> dict:
+        """k over the quasi-identifiers of each index operation (security.md T-48), for the manifest.
+
+        T-48 asks to suppress, generalise or block when k < 5; the export reports k and the classes
+        below 5 so the requester and the approver can decide (it is expert practice, not a rule).
+        """
+        small = sum(1 for size in self.classes.values() if size < K_REVIEW_BELOW)
+        return {
+            "quasi_identifiers": list(QUASI_IDENTIFIERS),
+            "k": min(self.classes.values(), default=0),
+            "classes": len(self.classes),
+            "classes_below_5": small,
+        }
 
 
 def iter_long_rows(follow_ups, *, mode: str, stats: RowStats | None = None):
@@ -146,12 +165,24 @@ def _rows(follow_ups, limited, stats, state):
             stats.subjects += 1
         if operation != state[1]:
             state[1], state[2] = operation, state[2] + 1
+            stats.classes[_quasi(record)] += 1
         stats.rows += 1
         if record["responses__instrument"]:
             stats.instrument_versions.add(
                 (record["responses__instrument"], record["responses__instrument_version"])
             )
+            stats.pairs.add((record["responses__instrument"], record["timepoint"]))
         yield patient, _row(record, f"{record['pseudonym']}-{state[2]}", limited)
+
+
+def _quasi(record) -> tuple:
+    performed = record["operation__performed_on"]
+    return (
+        age_value(record["patient__birth_date"], performed),
+        record["patient__sex"],
+        performed.year,
+        record["operation__diagnosis__disease_area"],
+    )
 
 
 def _row(record, event_id, limited):

@@ -1,4 +1,4 @@
-"""Synthetic HL7 v2 ADT messages for the tests and the demo stream (never real patients)."""
+"""Synthetic HL7 v2 ADT messages for the demo stream and the tests (never real patients)."""
 
 
 def _segment(name: str, fields: dict[int, str]) -> str:
@@ -22,6 +22,7 @@ def adt(
     discharged: str = "",
     charset: str = "UNICODE UTF-8",
     version: str = "2.5",
+    prior_mrn: str = "",
 ) -> str:
     msh = "|".join(
         [
@@ -50,4 +51,8 @@ def adt(
     pv1 = _segment(
         "PV1", {1: "1", 2: "I", 3: f"{ward}^201^3^HOSP", 10: "SPI", 19: visit, 44: admitted, 45: discharged}
     )
-    return "\r".join([msh, f"EVN|{event}|20260302101500", pid, pv1, "ZXX|local|segment"]) + "\r"
+    segments = [msh, f"EVN|{event}|20260302101500", pid]
+    if prior_mrn:  # A40: the record merged away
+        segments.append(f"MRG|{prior_mrn}^^^BA^MR")
+    segments += [pv1, "ZXX|local|segment"]
+    return "\r".join(segments) + "\r"
