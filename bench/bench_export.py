@@ -97,6 +97,8 @@ def export(options, machine: str) -> str:
     """Run the export benchmark for ``options``; return its Markdown block."""
     base, _fixture = bench_scale.ensure_base(options.export_operations, options.reseed)
     env = django_env(ROOT, base, VAR / base)
+    # The base database may have been seeded by an older tree: bring its schema up to this one.
+    run_django(ROOT, env, "migrate", "--noinput", "-v0")
     load_before = os.getloadavg()
     targets = sorted(int(n) for n in options.export_rows.split(","))
     sizes = [measure(env, target) for target in targets]
