@@ -240,6 +240,7 @@ INJECTION = ("1,extractvalue(1,concat(0x7e,version()))", "name;DROP TABLE patien
 @pytest.mark.parametrize("payload", INJECTION)
 def test_search_sort_and_filter_parameters_never_reach_sql_unchecked(payload, world, surgeon, client_for):
     client = client_for(surgeon)
+    patients = Patient.objects.count()
     for url, params in (
         (reverse("patients:patient_list"), {"q": payload, "sort": payload, "ordering": payload}),
         (reverse("proms:followup_list"), {"surgeon": payload, "disease_area": payload, "timepoint": payload}),
@@ -250,7 +251,7 @@ def test_search_sort_and_filter_parameters_never_reach_sql_unchecked(payload, wo
         assert response.status_code in (200, 400, 401), (url, response.status_code)
     filtered = client.get(reverse("proms:followup_list"), {"disease_area": payload})
     assert filtered.status_code == 400 and b"lumbar_degenerative" in filtered.content
-    assert Patient.objects.count() == 1
+    assert Patient.objects.count() == patients > 0  # no table dropped, no row changed
 
 
 @pytest.mark.req("T-57")
