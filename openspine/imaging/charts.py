@@ -91,8 +91,15 @@ def _panel(title, series: dict, start: date, end: date) -> Panel | None:
             {"x": x(d), "y": y(v), "name": name, "index": index % 4, "on": d, "value": round(v, 1)}
             for d, v in points
         ]
-    panel.ticks = [{"y": y(value), "label": round(value)} for value in (low, (low + high) / 2, high)]
+    middle = (low + high) / 2
+    panel.ticks = [{"y": y(value), "label": tick_label(value, high - low)} for value in (low, middle, high)]
     return panel
+
+
+def tick_label(value: float, span: float) -> str:
+    """Label an axis tick with as many decimals as the axis span needs (an EQ-5D index spans 0 to 1)."""
+    digits = 0 if span >= 10 else 1 if span >= 1 else 2
+    return f"{value:.{digits}f}"
 
 
 def build_chart(patient) -> dict | None:

@@ -226,3 +226,12 @@ def test_burned_in_check_from_the_viewer(client_for, surgeon, lateral_film):
         "Checked: no burned-in identifiers."
         in client.get(f"/imaging/films/{lateral_film.public_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     )
+
+
+def test_axis_ticks_of_a_narrow_scale_keep_their_decimals():
+    """An EQ-5D index axis from 0 to 1 is labelled 0.0, 0.5, 1.0, not 0, 0, 1 (seen on the films page)."""
+    from openspine.imaging.charts import tick_label
+
+    assert [tick_label(v, 1) for v in (0, 0.5, 1)] == ["0.0", "0.5", "1.0"]
+    assert [tick_label(v, 0.4) for v in (0.5, 0.7, 0.9)] == ["0.50", "0.70", "0.90"]
+    assert [tick_label(v, 68) for v in (0, 34, 68)] == ["0", "34", "68"]
