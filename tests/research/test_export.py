@@ -312,3 +312,17 @@ def test_export_files_live_in_the_private_export_folder(cohort, researcher, expo
     assert run.file.path.startswith(str(export_dir))
     settings.RESEARCH_EXPORT_DIR = None
     assert run.file.storage.location == str((settings.VAR_DIR / "research-exports").resolve())
+
+
+def test_a_score_with_seventeen_decimals_is_not_a_national_id():
+    """A float score printed in full can hold 17 digits and a valid check digit after its point.
+
+    Seen at 100,000 operations: an EQ-5D index refused a whole export as a "national_id". A
+    decimal fraction is never an identifier; an ID standing alone in a cell still is.
+    """
+    from tests.builders import make_national_id
+
+    digits = make_national_id(date(1965, 4, 12))
+    assert digits[-1].isdigit() or digits[-1] in "Xx"
+    assert canary.detect(f"S,odi,0.{digits},complete") == ""
+    assert canary.detect(f"S,odi,{digits},complete") == "national_id"

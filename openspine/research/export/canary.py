@@ -23,9 +23,10 @@ from openspine.patients.models import Admission, Patient
 from openspine.surgery.models import Implant
 
 MIN_CANARY = 2
+# Digits right after a decimal point are a fraction (a score printed in full), never a phone or ID.
 _DETECTORS = re.compile(
-    r"(?P<phone>(?<!\d)1[3-9]\d{9}(?!\d))"
-    r"|(?P<national_id>(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z]))"
+    r"(?P<phone>(?<![\d.])1[3-9]\d{9}(?!\d))"
+    r"|(?P<national_id>(?<![0-9A-Za-z.])\d{17}[\dXx](?![0-9A-Za-z]))"
     r"|(?P<email>[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
     r"|(?P<url>(?:https?|ftp)://|www\.)"
     r"|(?P<ipv4>(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]))"
