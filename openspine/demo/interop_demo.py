@@ -148,6 +148,7 @@ def adt_stream() -> list[str]:
             discharged=discharge,
         ),
         adt("A01", "DEMO-0006", mrn="H0000003", family="郑", given="一", visit="ZYH003", admitted=admit),
+        # An A11 is never applied (OpenSpine deletes no clinical record): a dead letter to look at.
         adt("A11", "DEMO-0007", mrn="H0000003", family="郑", given="一", visit="ZYH003"),
         adt(
             "A01",

@@ -44,18 +44,20 @@ def test_hl7_send_feeds_the_demo_stream_to_a_listener(capsys, tmp_path):
         server.shutdown()
         server.server_close()
     acks = [line for line in capsys.readouterr().out.splitlines() if line.startswith("MSA")]
-    # the duplicate is acknowledged again; the A40 without MRG is a dead letter, the next one merges
-    assert [a.split("|")[1] for a in acks] == ["AA"] * 7 + ["AA", "AE", "AA"]
+    # the duplicate is acknowledged again; the A11 never deletes its stay (T-44) and the A40 without
+    # MRG are dead letters for the records office; the next A40 merges
+    assert [a.split("|")[1] for a in acks] == ["AA"] * 6 + ["AE", "AA", "AE", "AA"]
     assert Patient.objects.count() == 3
     assert list(
         Admission.objects.values_list("admission_number", flat=True).order_by("admission_number")
     ) == [
         "ZYH001",
         "ZYH002",
+        "ZYH003",
     ]
     assert Admission.objects.get(admission_number="ZYH001").discharged_on == timezone.localdate()
     assert Patient.objects.get(mrn="H0000002").name == "吴建华"
-    assert HL7Message.objects.filter(status=MessageStatus.DEAD).count() == 1
+    assert HL7Message.objects.filter(status=MessageStatus.DEAD).count() == 2
 
 
 def test_hl7_send_refuses_a_file_without_messages(tmp_path):
