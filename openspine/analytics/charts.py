@@ -43,20 +43,42 @@ def funnel_svg(title: str, target: float | None, points) -> str:
     if not shown or target is None or not 0 < target < 1:
         return ""
     import altair as alt
-    import vl_convert
 
-    labels = {
-        "inside": _("inside the 95 percent limits"),
-        "alert": _("outside the 95 percent limits"),
-        "alarm": _("outside the 99.8 percent limits"),
-    }
+    labels = _position_labels()
     dots = [
         {"n": p.figure.denominator, "rate": p.figure.rate, "name": name, "position": labels[p.position]}
         for name, p in shown
     ]
     curves = _limit_curves(target, min(d["n"] for d in dots), max(d["n"] for d in dots))
-    x = alt.X("n:Q", title=_("Operations (n)"), scale=alt.Scale(domain=[0, curves[-1]["n"]], nice=False))
-    y = alt.Y("rate:Q", title=_("Complication rate, unadjusted"), axis=alt.Axis(format=".0%"))
+    return _funnel(
+        title,
+        x=alt.X("n:Q", title=_("Operations (n)"), scale=alt.Scale(domain=[0, curves[-1]["n"]], nice=False)),
+        y=alt.Y("rate:Q", title=_("Complication rate, unadjusted"), axis=alt.Axis(format=".0%")),
+        curves=curves,
+        dashes=[(_("95 percent"), [6, 3]), (_("99.8 percent"), [1, 0])],
+        rule={"rate": target},
+        dots=dots,
+        subtitle=[
+            _("Unadjusted for case mix. Line: the department rate; limits at 95 and 99.8 percent."),
+            _("Only surgeons with at least 30 operations and reliability of at least 0.70."),
+        ],
+        description=_("Funnel plot; the table lists every surgeon's figure."),
+    )
+
+
+def _position_labels() -> dict:
+    return {
+        "inside": _("inside the 95 percent limits"),
+        "alert": _("outside the 95 percent limits"),
+        "alarm": _("outside the 99.8 percent limits"),
+    }
+
+
+def _funnel(title, *, x, y, curves, dashes, rule: dict, dots, subtitle, description) -> str:
+    """Draw a funnel as SVG: limit ``curves`` dashed per ``dashes``, a ``rule`` line, positioned ``dots``."""
+    import altair as alt
+    import vl_convert
+
     limits = (
         alt.Chart(alt.Data(values=curves))
         .mark_line(color="#777", strokeWidth=1)
@@ -67,12 +89,13 @@ def funnel_svg(title: str, target: float | None, points) -> str:
             strokeDash=alt.StrokeDash(
                 "limit:N",
                 title=_("Funnel limits"),
-                scale=alt.Scale(domain=[_("95 percent"), _("99.8 percent")], range=[[6, 3], [1, 0]]),
+                scale=alt.Scale(domain=[d for d, _r in dashes], range=[r for _d, r in dashes]),
             ),
         )
     )
-    theta = alt.Chart(alt.Data(values=[{"rate": target}])).mark_rule(color="#333").encode(y="rate:Q")
-    domain = [labels[k] for k in POSITION_STYLE]
+    (field,) = rule
+    line = alt.Chart(alt.Data(values=[rule])).mark_rule(color="#333").encode(y=f"{field}:Q")
+    domain = [_position_labels()[k] for k in POSITION_STYLE]
     marks = (
         alt.Chart(alt.Data(values=dots))
         .mark_point(filled=True, size=70, opacity=1)
@@ -95,19 +118,12 @@ def funnel_svg(title: str, target: float | None, points) -> str:
         .encode(x=x, y=y, text="name:N")
     )
     chart = (
-        alt.layer(limits, theta, marks, names)
+        alt.layer(limits, line, marks, names)
         .properties(
             width=WIDTH,
             height=HEIGHT,
-            title=alt.Title(
-                title,
-                subtitle=[
-                    _("Unadjusted for case mix. Line: the department rate; limits at 95 and 99.8 percent."),
-                    _("Only surgeons with at least 30 operations and reliability of at least 0.70."),
-                ],
-                anchor="start",
-            ),
-            description=_("Funnel plot; the table lists every surgeon's figure."),
+            title=alt.Title(title, subtitle=subtitle, anchor="start"),
+            description=description,
         )
         .configure_legend(orient="bottom", direction="vertical", columns=2)
     )
@@ -188,13 +204,8 @@ def ratio_funnel_svg(title: str, units, dispersion=None) -> str:
     if not shown:
         return ""
     import altair as alt
-    import vl_convert
 
-    labels = {
-        "inside": _("inside the 95 percent limits"),
-        "alert": _("outside the 95 percent limits"),
-        "alarm": _("outside the 99.8 percent limits"),
-    }
+    labels = _position_labels()
     dots = [
         {"e": u.expected, "ratio": u.ratio.estimate, "name": u.label, "position": labels[u.position]}
         for u in shown
@@ -203,63 +214,22 @@ def ratio_funnel_svg(title: str, units, dispersion=None) -> str:
     dashes = [(_("95 percent"), [6, 3]), (_("99.8 percent"), [1, 0])]
     if any(c["curve"].startswith("od-") for c in curves):
         dashes += [(str(OVERDISPERSED[0]), [2, 2]), (str(OVERDISPERSED[1]), [8, 2, 2, 2])]
-    x = alt.X("e:Q", title=_("Expected events (E)"), scale=alt.Scale(domain=[0, curves[-1]["e"]], nice=False))
-    y = alt.Y("ratio:Q", title=_("Observed / expected"))
-    limits = (
-        alt.Chart(alt.Data(values=curves))
-        .mark_line(color="#777", strokeWidth=1)
-        .encode(
-            x=x,
-            y=y,
-            detail="curve:N",
-            strokeDash=alt.StrokeDash(
-                "limit:N",
-                title=_("Funnel limits"),
-                scale=alt.Scale(domain=[d for d, _r in dashes], range=[r for _d, r in dashes]),
-            ),
-        )
+    return _funnel(
+        title,
+        x=alt.X(
+            "e:Q", title=_("Expected events (E)"), scale=alt.Scale(domain=[0, curves[-1]["e"]], nice=False)
+        ),
+        y=alt.Y("ratio:Q", title=_("Observed / expected")),
+        curves=curves,
+        dashes=dashes,
+        rule={"ratio": 1.0},
+        dots=dots,
+        subtitle=[
+            _("Adjusted for case mix. Line: O/E = 1; exact Poisson limits at 95 and 99.8 percent."),
+            _("Only units with at least 30 operations and reliability of at least 0.70."),
+        ],
+        description=_("Risk-adjusted funnel plot; the table lists every unit's figure."),
     )
-    target = alt.Chart(alt.Data(values=[{"ratio": 1.0}])).mark_rule(color="#333").encode(y="ratio:Q")
-    domain = [labels[k] for k in POSITION_STYLE]
-    marks = (
-        alt.Chart(alt.Data(values=dots))
-        .mark_point(filled=True, size=70, opacity=1)
-        .encode(
-            x=x,
-            y=y,
-            color=alt.Color(
-                "position:N",
-                title=_("Position"),
-                scale=alt.Scale(domain=domain, range=[c for c, _shape in POSITION_STYLE.values()]),
-            ),
-            shape=alt.Shape(
-                "position:N", scale=alt.Scale(domain=domain, range=[s for _c, s in POSITION_STYLE.values()])
-            ),
-        )
-    )
-    names = (
-        alt.Chart(alt.Data(values=dots))
-        .mark_text(align="left", dx=7, fontSize=11, color="#222")
-        .encode(x=x, y=y, text="name:N")
-    )
-    chart = (
-        alt.layer(limits, target, marks, names)
-        .properties(
-            width=WIDTH,
-            height=HEIGHT,
-            title=alt.Title(
-                title,
-                subtitle=[
-                    _("Adjusted for case mix. Line: O/E = 1; exact Poisson limits at 95 and 99.8 percent."),
-                    _("Only units with at least 30 operations and reliability of at least 0.70."),
-                ],
-                anchor="start",
-            ),
-            description=_("Risk-adjusted funnel plot; the table lists every unit's figure."),
-        )
-        .configure_legend(orient="bottom", direction="vertical", columns=2)
-    )
-    return vl_convert.vegalite_to_svg(chart.to_dict())
 
 
 def _ratio_curves(smallest: float, largest: float, dispersion=None) -> list[dict]:
