@@ -14,28 +14,25 @@ def year_choices() -> list[tuple[int, str]]:
     return [(year, str(year)) for year in range(this_year, this_year - YEARS_BACK, -1)]
 
 
-class QualityFilter(forms.Form):
-    """Which operations the figures cover; an unknown value is refused naming the allowed ones."""
+class _YearAndSurgeon:
+    """What the quality filters share: refusals that name the allowed values, this year by default,
+    and a surgeon field for who sees all."""
 
-    year = forms.TypedChoiceField(label=_("Year of operation"), coerce=int, required=False)
-    disease_area = forms.ChoiceField(
-        label=_("Disease area"), required=False, choices=[("", _("All disease areas")), *DiseaseArea.choices]
-    )
+    def _add_surgeon(self, surgeons, blank_label) -> None:
+        self.surgeons = {user.pk: user for user in surgeons}
+        self.fields["surgeon"] = forms.TypedChoiceField(
+            label=_("Surgeon"),
+            coerce=int,
+            required=False,
+            empty_value=None,
+            choices=[("", blank_label)]
+            + [(pk, user.display_name or user.username) for pk, user in self.surgeons.items()],
+        )
 
-    def __init__(self, *args, surgeons=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices()
-        if surgeons is not None:  # only for viewers who may see every surgeon
-            self.surgeons = {user.pk: user for user in surgeons}
-            self.fields["surgeon"] = forms.TypedChoiceField(
-                label=_("Surgeon"),
-                coerce=int,
-                required=False,
-                empty_value=None,
-                choices=[("", _("Whole department"))]
-                + [(pk, user.display_name or user.username) for pk, user in self.surgeons.items()],
-            )
+    def _name_allowed_values(self) -> None:
         for field in self.fields.values():
+            if not isinstance(field, forms.ChoiceField):
+                continue
             allowed = ", ".join(str(value) for value, _label in field.choices if value != "")
             # Name the allowed values; Django fills in the rejected one as %(value)s.
             field.error_messages["invalid_choice"] = _(
@@ -50,7 +47,23 @@ class QualityFilter(forms.Form):
         return self.surgeons.get(pk) if pk else None
 
 
-class MonitoringFilter(forms.Form):
+class QualityFilter(_YearAndSurgeon, forms.Form):
+    """Which operations the figures cover; an unknown value is refused naming the allowed ones."""
+
+    year = forms.TypedChoiceField(label=_("Year of operation"), coerce=int, required=False)
+    disease_area = forms.ChoiceField(
+        label=_("Disease area"), required=False, choices=[("", _("All disease areas")), *DiseaseArea.choices]
+    )
+
+    def __init__(self, *args, surgeons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = year_choices()
+        if surgeons is not None:  # only for viewers who may see every surgeon
+            self._add_surgeon(surgeons, _("Whole department"))
+        self._name_allowed_values()
+
+
+class MonitoringFilter(_YearAndSurgeon, forms.Form):
     """Which chart: the outcome, the year, the procedure group and (for who sees all) the surgeon."""
 
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
@@ -63,26 +76,8 @@ class MonitoringFilter(forms.Form):
         self.fields["year"].choices = year_choices()
         self.fields["group"].choices = [("", _("All procedure groups")), *groups]
         if surgeons is not None:
-            self.surgeons = {user.pk: user for user in surgeons}
-            self.fields["surgeon"] = forms.TypedChoiceField(
-                label=_("Surgeon"),
-                coerce=int,
-                required=False,
-                empty_value=None,
-                choices=[("", "—")] + [(pk, u.display_name or u.username) for pk, u in self.surgeons.items()],
-            )
-        for field in self.fields.values():
-            allowed = ", ".join(str(value) for value, _label in field.choices if value != "")
-            field.error_messages["invalid_choice"] = _(
-                "%%(value)s is not allowed; choose one of: %(allowed)s."
-            ) % {"allowed": allowed}
-
-    def clean_year(self):
-        return self.cleaned_data["year"] or timezone.localdate().year
-
-    def clean_surgeon(self):
-        pk = self.cleaned_data.get("surgeon")
-        return self.surgeons.get(pk) if pk else None
+            self._add_surgeon(surgeons, "—")
+        self._name_allowed_values()
 
 
 class CaseListFilter(QualityFilter):
@@ -93,16 +88,14 @@ class CaseListFilter(QualityFilter):
     def __init__(self, *args, rules=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = list(rules)
+        self._name_allowed_values()
         allowed = ", ".join(value for value, _label in rules)
-        self.fields["rule"].error_messages["invalid_choice"] = _(
-            "%%(value)s is not allowed; choose one of: %(allowed)s."
-        ) % {"allowed": allowed}
         self.fields["rule"].error_messages["required"] = _("Choose an indicator: one of %(allowed)s.") % {
             "allowed": allowed
         }
 
 
-class TrendFilter(forms.Form):
+class TrendFilter(_YearAndSurgeon, forms.Form):
     """Which trend: the rule (``S1_30d``), optionally one disease area, optionally only one's own cases."""
 
     rule = forms.ChoiceField(label=_("Indicator"), required=False)
@@ -114,9 +107,4 @@ class TrendFilter(forms.Form):
     def __init__(self, *args, rules=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = list(rules)
-        for name in ("rule", "disease_area"):
-            field = self.fields[name]
-            allowed = ", ".join(str(value) for value, _label in field.choices if value != "")
-            field.error_messages["invalid_choice"] = _(
-                "%%(value)s is not allowed; choose one of: %(allowed)s."
-            ) % {"allowed": allowed}
+        self._name_allowed_values()
