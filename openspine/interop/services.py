@@ -198,14 +198,7 @@ def reconcile(values: dict, batch: ImportBatch) -> tuple[str, list, list]:
     error = _identity_error(patient, values, batch)
     if error:
         return RowOutcome.REJECTED, [], [{"row": 0, "field": error[0], "message": error[1]}]
-    ledger = ImportLedger.objects.filter(
-        hospital=batch.hospital, mrn=values["mrn"], sequence=values["sequence"]
-    ).first()
-    admission = (
-        ledger.admission
-        if ledger
-        else Admission.objects.filter(admission_number=target["admission"]["admission_number"]).first()
-    )
+    ledger, admission = _known_stay(batch, values, target)
     if admission and patient and admission.patient_id != patient.pk:
         return (
             RowOutcome.REJECTED,
@@ -255,6 +248,16 @@ def reconcile(values: dict, batch: ImportBatch) -> tuple[str, list, list]:
             ],
         )
     return (RowOutcome.CHANGED if changes else RowOutcome.UNCHANGED), changes, []
+
+
+def _known_stay(batch, values, target):
+    """The row's ledger entry and the stay it imported before, else the stay with its admission number."""
+    ledger = ImportLedger.objects.filter(
+        hospital=batch.hospital, mrn=values["mrn"], sequence=values["sequence"]
+    ).first()
+    if ledger:
+        return ledger, ledger.admission
+    return None, Admission.objects.filter(admission_number=target["admission"]["admission_number"]).first()
 
 
 def _identity_error(patient, values: dict, batch: ImportBatch):
@@ -430,14 +433,7 @@ def _apply(values: dict, batch: ImportBatch, outcome: str, changes: list, *, act
         updates = {k: v for k, v in target["patient"].items() if k in changes}
         if updates:
             patient = patients.update_patient(patient, actor=actor, **updates)
-    ledger = ImportLedger.objects.filter(
-        hospital=batch.hospital, mrn=values["mrn"], sequence=values["sequence"]
-    ).first()
-    admission = (
-        ledger.admission
-        if ledger
-        else Admission.objects.filter(admission_number=target["admission"]["admission_number"]).first()
-    )
+    _ledger, admission = _known_stay(batch, values, target)
     if admission is None:
         admission = patients.add_admission(patient, actor=actor, **target["admission"])
     else:
