@@ -36,6 +36,9 @@ def audit_anchor_dir(tmp_path, settings):
     flushed database and make the next test's trail look truncated.
     """
     settings.AUDIT_ANCHOR_DIR = str(tmp_path / "audit-anchor")
+    # Files the app writes at run time (films, the e-mail outbox, exports, demo samples) go to the
+    # test's own folder too, not into the checkout's var/.
+    settings.VAR_DIR = tmp_path / "var"
     return tmp_path / "audit-anchor"
 
 
