@@ -68,9 +68,7 @@ def autonomy_points(entries, visible=None) -> list[AutonomyPoint]:
 
 
 def csv_rows(points) -> list[list]:
-    return [
-        [p.performed_on.isoformat(), p.category, p.attending, p.level, p.self_rating] for p in points
-    ]
+    return [[p.performed_on.isoformat(), p.category, p.attending, p.level, p.self_rating] for p in points]
 
 
 def autonomy_svg(points) -> str:
