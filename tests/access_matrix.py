@@ -411,6 +411,9 @@ MATRIX: dict = {
     # entry is 404 to a resident; the programme director sees the cohort
     "teaching:caselog_mine": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:caselog_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:caselog_handbook": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:autonomy_chart": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:autonomy_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:entry_rate": object_action("resident", post=404),
     "teaching:entry_confirm": object_action("attending", post=403),
     "teaching:entry_dispute": object_action("resident", post=404),
