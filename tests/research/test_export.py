@@ -11,6 +11,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models.query import QuerySet
+from hypothesis import given
+from hypothesis import strategies as st
 
 from openspine.audit.models import AuditEvent
 from openspine.core.errors import DomainError
@@ -372,3 +374,27 @@ def test_the_block_scan_refuses_a_detected_identifier_in_any_row(cohort, monkeyp
     with pytest.raises(canary.IdentifierFound) as refused:
         export_text(cohort)
     assert refused.value.kind == "phone"
+
+
+CLEAN_LINE = (
+    "SABCDEFGH,SABCDEFGH-1,2024,64,M,lumbar,12m,-3,True,odi,2.1a,,zh-Hans,web,complete,35.55555555555556\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    "inserted",
+    ["13912345678", "x@example.org", "https://x", "www.x", "10.0.0.1", "0.13912345678", "110105196504120037",
+     "1.2.3", "12345678901234"],
+)  # fmt: skip
+def test_the_block_detector_gives_the_same_answer_as_the_line_detector(inserted):
+    from tests.builders import make_national_id
+
+    for text in (CLEAN_LINE * 50, CLEAN_LINE * 20 + inserted + CLEAN_LINE * 20, inserted + CLEAN_LINE,
+                 CLEAN_LINE + make_national_id(date(1965, 4, 12))):  # fmt: skip
+        assert canary.detect_block(text) == canary.detect(text)
+    assert canary.detect_block(CLEAN_LINE * 50) == ""
+
+
+@given(st.text(alphabet="0123456789.,@:/w-x\r\n", max_size=60))
+def test_the_block_detector_agrees_with_the_line_detector_on_any_text(text):
+    assert canary.detect_block(text) == canary.detect(text)

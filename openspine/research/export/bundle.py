@@ -28,6 +28,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Fixed member timestamps, so the same data and manifest give byte-identical data files (section 9).
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 PROGRESS_EVERY = 5000
+_RISKY = frozenset(FORMULA_PREFIXES)
 
 
 class Cancelled(Exception):
@@ -152,7 +153,11 @@ class _Block:
         if patient_id != self.patient:
             self._close_patient()
             self.patient = patient_id
-        self.patient_rows.append([neutralise(value) for value in row])
+        # neutralise() inlined (a call per cell was a fifth of the row's time); None needs no
+        # change, csv writes it as an empty cell.
+        self.patient_rows.append(
+            [("'" + value) if value.__class__ is str and value[:1] in _RISKY else value for value in row]
+        )
         self.rows.append(row)
         self.size += 1
 
@@ -173,7 +178,7 @@ class _Block:
         if not self.texts:
             return
         text = "".join(self.texts)
-        kind = canary.detect(text)
+        kind = canary.detect_block(text)
         if kind:
             raise canary.IdentifierFound(kind)
         self.out.write(text)

@@ -115,6 +115,32 @@ def detect(text: str) -> str:
     return ""
 
 
+_DIGITS_TO_ZERO = str.maketrans("0123456789", "0000000000")
+_ELEVEN = "0" * 11
+_ZEROS = re.compile("0+")
+_DOTTED = re.compile(r"\.\d{1,3}\.")
+
+
+def detect_block(text: str) -> str:
+    """:func:`detect` for a block of many lines, with the same answer, ~30 times faster on clean data.
+
+    The combined detector regex costs ~70 µs per export line (issue 12's profile). Each of its
+    kinds needs a cheap sign first, checked at C speed: an ``@`` (e-mail), ``://`` or ``www.``
+    (URL), ``.d{1,3}.`` (the middle of an IPv4 address), or a run of 11 or more digits not right
+    after a decimal point (a phone number or national ID; the digits of a score's fraction follow
+    a point). Only a block with a sign is searched by :func:`detect` itself.
+    """
+    if "@" in text or "://" in text or "www." in text or _DOTTED.search(text):
+        return detect(text)
+    zeros = text.translate(_DIGITS_TO_ZERO)
+    at = zeros.find(_ELEVEN)
+    while at != -1:  # ``at`` is always the start of a digit run
+        if at == 0 or zeros[at - 1] != ".":
+            return detect(text)
+        at = zeros.find(_ELEVEN, _ZEROS.match(zeros, at).end())
+    return ""
+
+
 def check_line(text: str, canaries: tuple[str, ...]) -> None:
     """Raise :class:`IdentifierFound` if ``text`` holds one of ``canaries`` or a detected identifier."""
     for canary in canaries:
