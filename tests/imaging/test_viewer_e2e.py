@@ -154,7 +154,7 @@ def test_coronal_film_without_orientation_asks_for_it_and_shows_the_apical_trans
         ".textContent.includes('to the left')"
     )
     _shot(page, "viewer-coronal-en")
-    page.keyboard.press("s")
+    page.click("[data-act=save]")  # the orientation select has the focus, so the button, not S
     page.wait_for_function("() => document.getElementById('im-status').textContent.includes('Saved')")
     record = Measurement.objects.get(film=film)
     assert (
