@@ -103,3 +103,65 @@ def test_surgeon_clicks_the_lateral_protocol_and_saves_known_values(live_server,
             page.goto(f"{live_server.url}/imaging/patients/{patient.public_id}/films/")
             _shot(page, f"list-{language}-{width}")
     context.close()
+
+
+def test_coronal_film_without_orientation_asks_for_it_and_shows_the_apical_translation(
+    live_server,
+    browser,  # noqa: F811
+    department,
+):
+    surgeon = builders.make_user(role="surgeon", username="surgeon", department=department)
+    patient = builders.make_patient(actor=surgeon)
+    film_data = synthetic.pa_film()
+    film = services.add_film(
+        patient,
+        synthetic.dicom_bytes(film_data.image, orientation=()),  # no PatientOrientation in the header
+        view="standing_pa",
+        taken_on=datetime.date(2026, 3, 1),
+        actor=surgeon,
+    )
+    clicks = film_data.landmarks | {
+        "apex_body_left": [600, 1500],
+        "apex_pedicle_left": [640, 1500],
+        "apex_pedicle_right": [700, 1500],
+        "apex_body_right": [740, 1500],
+        "s1_centre": [600, 2800],
+    }
+    context = browser.new_context(viewport={"width": 1280, "height": 1400}, locale="en")
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    _log_in(context, live_server, surgeon)
+    page = context.new_page()
+    page.set_default_timeout(8000)
+    page.goto(f"{live_server.url}/imaging/films/{film.public_id}/")
+    page.evaluate("() => window.openspineViewer.ready")
+    for _ in range(40):
+        active = page.evaluate("() => window.openspineViewer.getState().active")
+        if active is None or active.startswith(("vertical", "calibration")):
+            break
+        if active in clicks:
+            x, y = page.evaluate("([x, y]) => window.openspineViewer.imageToClient(x, y)", clicks[active])
+            page.mouse.click(x, y)
+        else:
+            page.keyboard.press("n")
+    page.wait_for_function(
+        "() => document.getElementById('im-status').textContent.includes('patient\\'s left')"
+    )
+    shown = page.locator("#im-values tr[data-key=apical_translation_mm] td").text_content()
+    assert "toward image right" in shown and "mm" in shown
+    page.select_option("#im-side", "L")
+    page.wait_for_function(
+        "() => document.querySelector('#im-values tr[data-key=apical_translation_mm] td')"
+        ".textContent.includes('to the left')"
+    )
+    _shot(page, "viewer-coronal-en")
+    page.click("[data-act=save]")  # the orientation select has the focus, so the button, not S
+    page.wait_for_function("() => document.getElementById('im-status').textContent.includes('Saved')")
+    record = Measurement.objects.get(film=film)
+    assert (
+        record.calibration["column_direction"] == "L" and record.calibration["orientation_source"] == "reader"
+    )
+    assert record.values["apical_translation_side"] == "patient_left" and record.flags == []
+    assert record.values["apical_translation_mm"] == pytest.approx(
+        (670 - 600) * synthetic.SPACING_MM, abs=0.5
+    )
+    context.close()
