@@ -29,6 +29,8 @@ ADMISSION_FIELDS = ("admission_number", "admitted_on", "discharged_on", "ward", 
 # A diagnosis written by an import has no disease area in the front page; the clinician sets it.
 IMPORTED_DISEASE_AREA = "other"
 PROGRESS_EVERY = 50
+# Rows looked up together (one query per kind for the chunk); below SQLite's parameter limit.
+LOOKUP_CHUNK = 500
 
 
 def mapping_for(hospital: str) -> ColumnMapping:
@@ -95,22 +97,34 @@ def preview_batch(content: bytes, filename: str, *, hospital: str, actor) -> Imp
 
 def _stage(batch: ImportBatch, parsed: list) -> list[StagedRecord]:
     staged, seen_keys, seen_births = [], {}, {}
-    for row in parsed:
-        values = row.values
-        key = f"{values.get('mrn', '')}/{values.get('sequence', '')}"
-        if not row.errors:
-            _check_duplicates(row, key, seen_keys, seen_births)
-        if not row.errors:
-            _check_against_model(row, batch)
-        record = StagedRecord(
-            batch=batch, row_number=row.number, record_key=key[:80], values_json=_dumps(values)
-        )
-        if row.errors:
-            record.outcome, record.errors = RowOutcome.REJECTED, row.errors
-        else:
-            record.outcome, record.changes, record.errors = _numbered(reconcile(values, batch), row.number)
-        staged.append(record)
+    for start in range(0, len(parsed), LOOKUP_CHUNK):
+        chunk = parsed[start : start + LOOKUP_CHUNK]
+        for row in chunk:
+            key = _record_key(row.values)
+            if not row.errors:
+                _check_duplicates(row, key, seen_keys, seen_births)
+            if not row.errors:
+                _check_against_model(row, batch)
+        lookup = Lookup(batch, [row.values for row in chunk if not row.errors])
+        for row in chunk:
+            values = row.values
+            record = StagedRecord(
+                batch=batch,
+                row_number=row.number,
+                record_key=_record_key(values)[:80],
+                values_json=_dumps(values),
+            )
+            if row.errors:
+                record.outcome, record.errors = RowOutcome.REJECTED, row.errors
+            else:
+                result = reconcile(values, batch, lookup)
+                record.outcome, record.changes, record.errors = _numbered(result, row.number)
+            staged.append(record)
     return staged
+
+
+def _record_key(values: dict) -> str:
+    return f"{values.get('mrn', '')}/{values.get('sequence', '')}"
 
 
 def _numbered(result: tuple, number: int) -> tuple:
@@ -187,18 +201,74 @@ def _registry_code(code: str) -> bool:
     return len(code) <= Diagnosis._meta.get_field("icd10").max_length
 
 
-def reconcile(values: dict, batch: ImportBatch) -> tuple[str, list, list]:
+class Lookup:
+    """The registry as it is now for a chunk of rows, read with one query per kind (set-based).
+
+    Patients by their normalised 病案号 key (``mrn_key``, as the patients app finds them), ledger
+    entries by (hospital, 病案号), stays by admission number, the latest ledger entry of each
+    patient and the diagnosis codes of each stay: five queries for a chunk instead of five per row.
+    Rows of one chunk are looked up against the registry as it was when the chunk was read, so a
+    chunk is used either read-only (dry run, check pass) or for one row (the write pass).
+    """
+
+    def __init__(self, batch: ImportBatch, rows: list[dict]):
+        keys = {normalise_mrn(values["mrn"]) for values in rows}
+        self.patients = {p.mrn_key: p for p in Patient.objects.filter(mrn_key__in=keys)} if keys else {}
+        mrns = {values["mrn"] for values in rows}
+        ledgers = ImportLedger.objects.filter(hospital=batch.hospital, mrn__in=mrns).select_related(
+            "admission"
+        )
+        self.ledgers = {(entry.mrn, entry.sequence): entry for entry in ledgers} if mrns else {}
+        numbers = {target_values(values)["admission"]["admission_number"] for values in rows}
+        self.stays = (
+            {a.admission_number: a for a in Admission.objects.filter(admission_number__in=numbers)}
+            if numbers
+            else {}
+        )
+        self.earlier = {}
+        patient_ids = [patient.pk for patient in self.patients.values()]
+        # Ascending, so the last one seen (the newest) stays: as order_by("-updated_at").first().
+        for entry in ImportLedger.objects.filter(patient_id__in=patient_ids).order_by("updated_at", "pk"):
+            self.earlier[entry.patient_id] = entry
+        admission_ids = {entry.admission_id for entry in self.ledgers.values()}
+        admission_ids |= {admission.pk for admission in self.stays.values()}
+        self.codes = {}
+        for admission_id, code in Diagnosis.objects.filter(admission_id__in=admission_ids).values_list(
+            "admission_id", "icd10"
+        ):
+            self.codes.setdefault(admission_id, []).append(code)
+
+    def patient(self, values: dict):
+        return self.patients.get(normalise_mrn(values["mrn"]))
+
+    def known_stay(self, values: dict, target: dict):
+        """The row's ledger entry and the stay it imported before, else the stay with its number."""
+        ledger = self.ledgers.get((values["mrn"], values["sequence"]))
+        if ledger:
+            return ledger, ledger.admission
+        return None, self.stays.get(target["admission"]["admission_number"])
+
+    def earlier_entry(self, patient):
+        return self.earlier.get(patient.pk)
+
+    def diagnoses(self, admission) -> list:
+        return self.codes.get(admission.pk, [])
+
+
+def reconcile(values: dict, batch: ImportBatch, lookup: Lookup | None = None) -> tuple[str, list, list]:
     """Return (outcome, changed fields, errors) of one valid row against the registry as it is now.
 
     A field is a conflict when the registry holds a different, non-empty value that the last import
-    did not write (a clinician's edit, or data entered by hand before any import).
+    did not write (a clinician's edit, or data entered by hand before any import). ``lookup`` holds
+    the registry's rows for a chunk of rows (:class:`Lookup`); without it they are read for this row.
     """
+    lookup = lookup or Lookup(batch, [values])
     target = target_values(values)
-    patient = Patient.objects.filter(mrn_key=normalise_mrn(values["mrn"])).first()
+    patient = lookup.patient(values)
     error = _identity_error(patient, values, batch)
     if error:
         return RowOutcome.REJECTED, [], [{"row": 0, "field": error[0], "message": error[1]}]
-    ledger, admission = _known_stay(batch, values, target)
+    ledger, admission = lookup.known_stay(values, target)
     if admission and patient and admission.patient_id != patient.pk:
         return (
             RowOutcome.REJECTED,
@@ -216,9 +286,9 @@ def reconcile(values: dict, batch: ImportBatch) -> tuple[str, list, list]:
     last = json.loads(ledger.imported_json) if ledger else {}
     if patient is not None and not ledger:
         # The patient's details as the last import of any of their stays wrote them.
-        earlier = ImportLedger.objects.filter(patient=patient).order_by("-updated_at").first()
+        earlier = lookup.earlier_entry(patient)
         last = {"patient": earlier.imported.get("patient", {})} if earlier else {}
-    current = current_values(patient, admission)
+    current = current_values(patient, admission, lookup.diagnoses(admission) if admission else [])
     changes, conflicts = [], []
     for section in ("patient", "admission"):
         for name, wanted in target[section].items():
@@ -251,7 +321,7 @@ def reconcile(values: dict, batch: ImportBatch) -> tuple[str, list, list]:
 
 
 def _known_stay(batch, values, target):
-    """The row's ledger entry and the stay it imported before, else the stay with its admission number."""
+    """One row's :meth:`Lookup.known_stay` in at most two queries (the write pass, row by row)."""
     ledger = ImportLedger.objects.filter(
         hospital=batch.hospital, mrn=values["mrn"], sequence=values["sequence"]
     ).first()
@@ -270,12 +340,14 @@ def _identity_error(patient, values: dict, batch: ImportBatch):
     return None
 
 
-def current_values(patient, admission) -> dict:
+def current_values(patient, admission, diagnoses=None) -> dict:
     """The registry's present values in the shape of :func:`target_values`."""
+    if diagnoses is None:
+        diagnoses = list(admission.diagnoses.values_list("icd10", flat=True)) if admission else []
     return {
         "patient": {name: getattr(patient, name) for name in PATIENT_FIELDS} if patient else None,
         "admission": {name: getattr(admission, name) for name in ADMISSION_FIELDS} if admission else None,
-        "diagnoses": list(admission.diagnoses.values_list("icd10", flat=True)) if admission else [],
+        "diagnoses": diagnoses,
     }
 
 
@@ -389,10 +461,13 @@ def commit_batch(batch: ImportBatch, *, actor, accept_partial: bool = False, pro
 
 def _check_pass(batch: ImportBatch, progress) -> None:
     records = list(batch.records.exclude(outcome=RowOutcome.REJECTED).only("pk", "values_json"))
-    for done, record in enumerate(records, start=1):
-        reconcile(_loads(record.values_json), batch)
-        if done % PROGRESS_EVERY == 0 or done == len(records):
-            progress(batch, done, len(records))
+    for start in range(0, len(records), LOOKUP_CHUNK):
+        rows = [_loads(record.values_json) for record in records[start : start + LOOKUP_CHUNK]]
+        lookup = Lookup(batch, rows)
+        for done, values in enumerate(rows, start=start + 1):
+            reconcile(values, batch, lookup)
+            if done % PROGRESS_EVERY == 0 or done == len(records):
+                progress(batch, done, len(records))
 
 
 class _RowFailed(Exception):
