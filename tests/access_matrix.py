@@ -428,6 +428,11 @@ MATRIX: dict = {
         "GET": row(405, anonymous=302),
         "POST": _login_page(director=302, outsider=404),
     },
+    # issue 10: "my outcomes": a surgeon their own, the director and the auditor choose a surgeon
+    "analytics:my_outcomes": {
+        "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
+        "POST": row(405, anonymous=302),
+    },
     # spinal cord injury
     "sci:exam_list": object_view("clinical"),
     "sci:exam_create": object_page("clinical", post=400),
@@ -440,6 +445,9 @@ MATRIX: dict = {
     # entry is 404 to a resident; the programme director sees the cohort
     "teaching:caselog_mine": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:caselog_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:caselog_handbook": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:autonomy_chart": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:autonomy_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:entry_rate": object_action("resident", post=404),
     "teaching:entry_confirm": object_action("attending", post=403),
     "teaching:entry_dispute": object_action("resident", post=404),

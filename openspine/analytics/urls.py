@@ -14,4 +14,5 @@ urlpatterns = [
     path("reports/<uuid:public_id>/status/", report_views.report_status, name="report_status"),
     path("reports/<uuid:public_id>/download/", report_views.report_download, name="report_download"),
     path("reports/<uuid:public_id>/sign/", report_views.report_sign, name="report_sign"),
+    path("mine/", views.my_outcomes, name="my_outcomes"),
 ]

@@ -18,7 +18,7 @@ from openspine.core.errors import DomainError
 from openspine.core.forms import run_service
 from openspine.core.htmx import is_htmx_partial
 from openspine.patients.access import check_capability
-from openspine.teaching import progress, services
+from openspine.teaching import autonomy, handbook, progress, services
 from openspine.teaching.access import get_case_log_entry_for
 from openspine.teaching.choices import EntryState, Zwisch
 from openspine.teaching.forms import ConfirmForm, DisputeForm, RateForm, RequirementSetFilter
@@ -243,3 +243,47 @@ def cohort(request):
     }
     audit.record(request.user, "teaching.cohort.viewed", None, after={"trainees": len(rows)})
     return render(request, "teaching/cohort.html", context)
+
+
+@require_GET
+def autonomy_chart(request):
+    """Show the trainee's Zwisch ratings over time per category: a chart, a table and a CSV link."""
+    check_capability(request.user, "caselog.view_own")
+    entries = _log_of(request.user)
+    points = autonomy.autonomy_points(entries, lambda e: services.visible_ratings(e, request.user))
+    audit.record(request.user, "teaching.autonomy.viewed", None, after={"points": len(points)})
+    context = {"points": points, "chart": autonomy.autonomy_svg(points)}
+    return render(request, "teaching/autonomy.html", context)
+
+
+@require_GET
+def autonomy_export(request):
+    """Download the rows of the autonomy chart as CSV (the same rows as the table)."""
+    check_capability(request.user, "caselog.view_own")
+    entries = _log_of(request.user)
+    points = autonomy.autonomy_points(entries, lambda e: services.visible_ratings(e, request.user))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="autonomy.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(autonomy.CSV_HEADER)
+    writer.writerows(autonomy.csv_rows(points))
+    audit.record(request.user, "teaching.autonomy.exported", None, after={"points": len(points)})
+    return response
+
+
+@require_GET
+def caselog_handbook(request):
+    """Download the trainee's log as Excel in the shape of the 规培登记手册 (layout unverified)."""
+    check_capability(request.user, "caselog.view_own")
+    entries = _log_of(request.user)
+    rows = handbook.handbook_rows(entries, lambda e: _ratings(e, request.user)["attending"])
+    stage = services.stage_label(entries[0].trainee_stage) if entries else ""
+    data = handbook.handbook_xlsx(rows, trainee_name=str(request.user), stage=str(stage))
+    after = {"entries": len(rows), "format": "xlsx"}
+    audit.record(request.user, "teaching.caselog.exported", None, after=after)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="case-log-handbook.xlsx"'
+    return response
