@@ -125,6 +125,7 @@ class World:
                 "film": _make_film(patient, surgeon),  # issue 14
                 **_research_world(surgeon),  # issue 12
                 **_interop_objects(surgeon),  # issue 13
+                "quality_report": _quality_report(surgeon),  # issue 10
             },
         )
 
@@ -146,6 +147,7 @@ class World:
             ("batches/<", self.extra.get("batch")),  # interop (issue 13)
             ("hl7/messages/<", self.extra.get("message")),  # interop (issue 13)
             ("merges/<", self.extra.get("merge")),  # interop (issue 13)
+            ("quality/reports/", self.extra.get("quality_report")),  # issue 10
         ):
             if marker in text and text.index(marker) < text.index("<"):
                 return obj
@@ -185,6 +187,15 @@ def _make_film(patient, surgeon):
 
     data = synthetic.png_bytes(Image.new("L", (64, 128), 40))
     return services.add_film(patient, data, view="standing_lateral", taken_on=date(2026, 1, 5), actor=surgeon)
+
+
+def _quality_report(surgeon):
+    """An annual quality report still queued (issue 10): download says 409, sign-off refuses it."""
+    from openspine.analytics.models import QualityReport
+
+    return QualityReport.objects.create(
+        department=surgeon.department, year=2025, language="en", requested_by=surgeon
+    )
 
 
 def _research_world(surgeon) -> dict:
@@ -398,6 +409,24 @@ MATRIX: dict = {
     "analytics:monitoring": {
         "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
         "POST": row(405, anonymous=302),
+    },
+    # issue 10: the annual quality report; who sees every surgeon generates and downloads, only the
+    # director signs off (an empty POST names the bad year: 400; the world's report is still queued)
+    "analytics:report_list": {
+        "GET": _login_page(director=200, auditor=200),
+        "POST": _login_page(director=400, auditor=400),
+    },
+    "analytics:report_status": {
+        "GET": _login_page(director=200, auditor=200, outsider=404),
+        "POST": row(405, anonymous=302),
+    },
+    "analytics:report_download": {
+        "GET": _login_page(director=409, auditor=409, outsider=404),
+        "POST": row(405, anonymous=302),
+    },
+    "analytics:report_sign": {
+        "GET": row(405, anonymous=302),
+        "POST": _login_page(director=302, outsider=404),
     },
     # issue 10: "my outcomes": a surgeon their own, the director and the auditor choose a surgeon
     "analytics:my_outcomes": {

@@ -29,6 +29,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "quality.view_own": frozenset({Role.SURGEON}),
     # Issue 10: the director may refit the department's risk models (a background task).
     "quality.refit_models": frozenset({Role.DIRECTOR}),
+    # Issue 10: the annual quality report; who sees every surgeon may generate and download it, only
+    # the director signs it off.
+    "quality.report_generate": frozenset({Role.DIRECTOR, Role.AUDITOR}),
+    "quality.report_sign": frozenset({Role.DIRECTOR}),
     # Oversight.
     "audit.view": frozenset({Role.AUDITOR}),
     "roles.grant": frozenset({Role.SECADMIN}),

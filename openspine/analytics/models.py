@@ -138,3 +138,55 @@ class RiskModelVersion(PublicIdModel):
     def label(self) -> str:
         """The id and version carried by every figure scored with this model (outcomes.md 0.5)."""
         return f"{self.outcome}-v{self.version}"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being generated")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class QualityReport(PublicIdModel):
+    """One generated annual quality report (issue 10): the PDF's path and SHA-256, kept and signed off.
+
+    The figures are counted once, when the report is generated; the PDF names the exact parameters.
+    Signing off adds a sign-off page carrying who, when and the SHA-256 of the content signed; a
+    signed report is never regenerated or signed again (services refuse it).
+    """
+
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    year = models.PositiveIntegerField(_("year"))
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default="queued")
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("signed off by"),
+    )
+    signed_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    signed_file_name = models.CharField(_("signed file"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("quality report")
+        verbose_name_plural = _("quality reports")
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openspine.analytics import views
+from openspine.analytics import report_views, views
 
 app_name = "analytics"
 urlpatterns = [
@@ -10,5 +10,9 @@ urlpatterns = [
     path("monitoring/", views.monitoring, name="monitoring"),
     path("cases/", views.case_list, name="case_list"),
     path("trends/", views.trend, name="trend"),
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/<uuid:public_id>/status/", report_views.report_status, name="report_status"),
+    path("reports/<uuid:public_id>/download/", report_views.report_download, name="report_download"),
+    path("reports/<uuid:public_id>/sign/", report_views.report_sign, name="report_sign"),
     path("mine/", views.my_outcomes, name="my_outcomes"),
 ]
