@@ -25,12 +25,17 @@ demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo --base-url $(OPENSPINE_SITE_URL) $(SEED_ARGS)
+	@# Issue 14: the project's own loopback Orthanc (DICOMweb) with the synthetic demo films, if installed;
+	@# it prints "PACS: Orthanc on 127.0.0.1:NNNN" or "no Orthanc installed: uploads only".
+	@$(BIN)/python manage.py orthanc start --load-demo || true
 	@echo "Serving OpenSpine on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	@mkdir -p var
 	@# One background worker (exports, imports) and the HL7 MLLP listener live as long as the server does.
-	$(BIN)/python manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
+	pacs=$$($(BIN)/python manage.py orthanc url); \
+	  export OPENSPINE_DICOMWEB_URL=$${OPENSPINE_DICOMWEB_URL:-$$pacs}; \
+	  $(BIN)/python manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
 	  $(BIN)/python manage.py hl7_listen --port 2575 >var/hl7.log 2>&1 & hl7=$$!; \
-	  trap 'kill $$worker $$hl7 2>/dev/null' EXIT INT TERM; \
+	  trap 'kill $$worker $$hl7 2>/dev/null; $(BIN)/python manage.py orthanc stop' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)

@@ -399,6 +399,11 @@ MATRIX: dict = {
         "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
         "POST": row(405, anonymous=302),
     },
+    # issue 10: "my outcomes": a surgeon their own, the director and the auditor choose a surgeon
+    "analytics:my_outcomes": {
+        "GET": _login_page(director=200, surgeon=200, auditor=200, outsider=200),
+        "POST": row(405, anonymous=302),
+    },
     # spinal cord injury
     "sci:exam_list": object_view("clinical"),
     "sci:exam_create": object_page("clinical", post=400),

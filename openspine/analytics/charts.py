@@ -74,8 +74,12 @@ def _position_labels() -> dict:
     }
 
 
-def _funnel(title, *, x, y, curves, dashes, rule: dict, dots, subtitle, description) -> str:
-    """Draw a funnel as SVG: limit ``curves`` dashed per ``dashes``, a ``rule`` line, positioned ``dots``."""
+def _funnel(title, *, x, y, curves, dashes, rule: dict, dots, subtitle, description, highlight=()) -> str:
+    """Draw a funnel as SVG: limit ``curves`` dashed per ``dashes``, a ``rule`` line, positioned ``dots``.
+
+    ``highlight``: dots ringed on top of the others (one surgeon's own point), each a link to its
+    ``href`` (the cases behind it).
+    """
     import altair as alt
     import vl_convert
 
@@ -117,8 +121,15 @@ def _funnel(title, *, x, y, curves, dashes, rule: dict, dots, subtitle, descript
         .mark_text(align="left", dx=7, fontSize=11, color="#222")
         .encode(x=x, y=y, text="name:N")
     )
+    layers = [limits, line, marks, names]
+    if highlight:
+        layers.append(
+            alt.Chart(alt.Data(values=list(highlight)))
+            .mark_point(filled=False, size=320, strokeWidth=2.5, color="#111", shape="circle")
+            .encode(x=x, y=y, href="href:N")
+        )
     chart = (
-        alt.layer(limits, line, marks, names)
+        alt.layer(*layers)
         .properties(
             width=WIDTH,
             height=HEIGHT,
@@ -127,7 +138,86 @@ def _funnel(title, *, x, y, curves, dashes, rule: dict, dots, subtitle, descript
         )
         .configure_legend(orient="bottom", direction="vertical", columns=2)
     )
-    return vl_convert.vegalite_to_svg(chart.to_dict())
+    return _local_links(vl_convert.vegalite_to_svg(chart.to_dict()))
+
+
+#: Vega's loader puts its own base URL before a relative link; the chart's links are our own paths.
+_VEGA_BASE = 'xlink:href="https://vega.github.io/vega-datasets/'
+
+
+def _local_links(svg: str) -> str:
+    return svg.replace(_VEGA_BASE + "/", 'xlink:href="/')
+
+
+def position_funnel_svg(
+    title: str, target: float | None, points, subject_id: int, *, label: str, href: str
+) -> str:
+    """Return the funnel of ``points`` with the subject's own point ringed and named, the others unnamed.
+
+    For "my outcomes" (outcomes.md 9.7): the same limits and eligibility rule as :func:`funnel_svg`
+    (3.4, 4.2), but the other surgeons are anonymous points, so no surgeon reads a colleague's
+    name; the ringed point links to the cases behind it. "" when the subject may not be shown.
+    """
+    shown = [p for p in points if p.eligibility.allowed and p.figure.denominator]
+    own = next((p for p in shown if p.surgeon_id == subject_id), None)
+    if own is None or target is None or not 0 < target < 1:
+        return ""
+    import altair as alt
+
+    labels = _position_labels()
+    dots = [
+        {
+            "n": p.figure.denominator,
+            "rate": p.figure.rate,
+            "name": label if p is own else "",
+            "position": labels[p.position],
+        }
+        for p in shown
+    ]
+    curves = _limit_curves(target, min(d["n"] for d in dots), max(d["n"] for d in dots))
+    return _funnel(
+        title,
+        x=alt.X("n:Q", title=_("Operations (n)"), scale=alt.Scale(domain=[0, curves[-1]["n"]], nice=False)),
+        y=alt.Y("rate:Q", title=_("Complication rate, unadjusted"), axis=alt.Axis(format=".0%")),
+        curves=curves,
+        dashes=[(_("95 percent"), [6, 3]), (_("99.8 percent"), [1, 0])],
+        rule={"rate": target},
+        dots=dots,
+        highlight=[{"n": own.figure.denominator, "rate": own.figure.rate, "href": href}],
+        subtitle=[
+            _("Unadjusted for case mix. Line: the department rate; limits at 95 and 99.8 percent."),
+            _("Ringed: %(name)s; other points are surgeons who may be compared, unnamed.") % {"name": label},
+        ],
+        description=_("Funnel plot with one surgeon's own point ringed; the table gives the figures."),
+    )
+
+
+def learning_curve_svg(title: str, cases, result) -> str:
+    """Return the failure CUSUM with its SPRT boundaries over the case sequence (outcomes.md 5.3, 5.4)."""
+    values = [{"case": c.number, "value": c.value, "signal": bool(c.crossing)} for c in cases]
+    subtitle = [
+        _("Failure CUSUM (Bolsin and Colson 2000): a failure adds 1 - s, a success subtracts s (s = %(s)s).")
+        % {"s": f"{result.step:.3f}"},
+        _(
+            "Dashed lines: +h1 = %(h1)s (evidence of %(p1)s) and -h0 = %(h0)s (evidence of %(p0)s); "
+            "alpha %(a)s, beta %(b)s."
+        )
+        % {
+            "h1": f"{result.upper_boundary:.2f}",
+            "h0": f"{result.lower_boundary:.2f}",
+            "p1": f"{result.unacceptable_rate:.0%}",
+            "p0": f"{result.acceptable_rate:.0%}",
+            "a": f"{result.alpha:g}",
+            "b": f"{result.beta:g}",
+        },
+    ]
+    return _sequence_chart(
+        title,
+        subtitle,
+        values,
+        _("Failures minus s, cumulated"),
+        [0.0, result.lower_boundary, result.upper_boundary],
+    )
 
 
 def _limit_curves(target: float, smallest: int, largest: int) -> list[dict]:

@@ -108,3 +108,28 @@ class TrendFilter(_YearAndSurgeon, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = list(rules)
         self._name_allowed_values()
+
+
+class MyOutcomesFilter(QualityFilter):
+    """ "My outcomes": the quality filter, plus the learning curve's outcome, procedure group and the
+    four parameters of the failure CUSUM (outcomes.md 5.3: "make all four configurable")."""
+
+    curve = forms.ChoiceField(label=_("Learning curve: outcome"), required=False)
+    group = forms.ChoiceField(label=_("Procedure group"), required=False)
+    p0 = forms.FloatField(label=_("Acceptable rate p0"), required=False, min_value=0.001, max_value=0.999)
+    p1 = forms.FloatField(label=_("Unacceptable rate p1"), required=False, min_value=0.001, max_value=0.999)
+    alpha = forms.FloatField(label=_("alpha"), required=False, min_value=0.001, max_value=0.499)
+    beta = forms.FloatField(label=_("beta"), required=False, min_value=0.001, max_value=0.499)
+
+    def __init__(self, *args, rules=(), groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["curve"].choices = list(rules)
+        self.fields["group"].choices = [("", _("All procedure groups")), *groups]
+        self._name_allowed_values()
+
+    def clean(self):
+        cleaned = super().clean()
+        p0, p1 = cleaned.get("p0"), cleaned.get("p1")
+        if p0 is not None and p1 is not None and p1 <= p0:
+            self.add_error("p1", _("p1 must be greater than p0 (%(p0)s).") % {"p0": p0})
+        return cleaned

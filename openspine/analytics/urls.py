@@ -10,4 +10,5 @@ urlpatterns = [
     path("monitoring/", views.monitoring, name="monitoring"),
     path("cases/", views.case_list, name="case_list"),
     path("trends/", views.trend, name="trend"),
+    path("mine/", views.my_outcomes, name="my_outcomes"),
 ]

@@ -11,7 +11,13 @@ from openspine import audit
 from openspine.accounts.roles import can
 from openspine.analytics import caselists, charts, dashboard, indicators, risk_cards, services, tasks, trends
 from openspine.analytics import monitoring as monitoring_charts
-from openspine.analytics.forms import CaseListFilter, MonitoringFilter, QualityFilter, TrendFilter
+from openspine.analytics.forms import (
+    CaseListFilter,
+    MonitoringFilter,
+    MyOutcomesFilter,
+    QualityFilter,
+    TrendFilter,
+)
 from openspine.patients.access import check_capability
 from openspine.surgery.forms import GROUP_LABELS
 from openspine.surgery.models import Operation
@@ -225,3 +231,86 @@ def trend(request):
         "chart": charts.trend_svg(title, points),
     }
     return render(request, "analytics/trend.html", context)
+
+
+@require_GET
+def my_outcomes(request):
+    """A surgeon's own figures beside the department's, funnel position and learning curve (9.7).
+
+    A surgeon sees only themselves; the director and the quality office choose any surgeon. The
+    read is audited with the surgeon looked at.
+    """
+    from openspine.analytics import myoutcomes
+
+    check_quality_access(request.user)
+    user = request.user
+    surgeons = dashboard.surgeons_of(user) if dashboard.sees_all(user) else None
+    rules = [(rule.key, risk_cards.outcome_title(rule.key)) for rule in indicators.rules()]
+    form = MyOutcomesFilter(request.GET or None, surgeons=surgeons, rules=rules, groups=GROUP_LABELS.items())
+    if request.GET and not form.is_valid():
+        return render(request, "analytics/quality_filter_error.html", {"form": form}, status=400)
+    chosen = form.cleaned_data if form.is_bound else {}
+    today = timezone.localdate()
+    year = chosen.get("year") or today.year
+    area = chosen.get("disease_area", "")
+    subject = chosen.get("surgeon") if surgeons is not None else user
+    scope = indicators.Scope(indicators.Period.year(year), today, disease_area=area)
+    key = chosen.get("curve") or myoutcomes.DEFAULT_RULE
+    group = chosen.get("group", "")
+    figures, curve = None, None
+    if subject is not None:
+        figures = myoutcomes.cached_build(user, scope, subject)
+        career = indicators.Scope(indicators.Period(myoutcomes.CAREER_START, today), today, disease_area=area)
+        sequence = myoutcomes.case_sequence(
+            indicators.signed_operations(Operation.objects.visible_to(user), career),
+            key,
+            today,
+            surgeon_id=subject.pk,
+            group=group,
+        )
+        curve = myoutcomes.learning_curve(
+            sequence,
+            key,
+            title=f"{dict(rules)[key]}, {GROUP_LABELS.get(group, _('all procedure groups'))}",
+            acceptable_rate=chosen.get("p0") or myoutcomes.ACCEPTABLE_RATE,
+            unacceptable_rate=chosen.get("p1") or myoutcomes.UNACCEPTABLE_RATE,
+            alpha=chosen.get("alpha") or myoutcomes.ALPHA,
+            beta=chosen.get("beta") or myoutcomes.BETA,
+        )
+    audit.record(
+        user,
+        "analytics.mine.viewed",
+        after={
+            "year": year,
+            "disease_area": area or "all",
+            "surgeon": subject.pk if subject else None,
+            "curve": key,
+            "group": group or "all",
+        },
+    )
+    if not form.is_bound:
+        form = MyOutcomesFilter(
+            initial={
+                "year": year,
+                "curve": key,
+                "p0": myoutcomes.ACCEPTABLE_RATE,
+                "p1": myoutcomes.UNACCEPTABLE_RATE,
+                "alpha": myoutcomes.ALPHA,
+                "beta": myoutcomes.BETA,
+            },
+            surgeons=surgeons,
+            rules=rules,
+            groups=GROUP_LABELS.items(),
+        )
+    context = {
+        **(figures or {}),
+        "form": form,
+        "subject": subject,
+        "is_self": subject is not None and subject.pk == user.pk,
+        "scope": scope,
+        "curve": curve,
+        "curve_title": dict(rules)[key],
+        "links": can(user, "patient.view"),
+        "recount_minutes": myoutcomes.CACHE_SECONDS // 60,
+    }
+    return render(request, "analytics/my_outcomes.html", context)

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from openspine.accounts.models import User
 from openspine.imaging import services, synthetic
+from openspine.imaging.models import Film
 from openspine.surgery.models import Operation
 
 
@@ -49,3 +50,31 @@ def seed_films(today) -> int:
         )
         services.save_measurement(created[0], moved, actor=resident)
     return len(created)
+
+
+def demo_patient():
+    """Return the patient the demo films belong to (the first operated patient with films), or None."""
+    film = Film.objects.select_related("patient").order_by("patient__mrn", "taken_on").first()
+    return film.patient if film else None
+
+
+def pacs_films(patient) -> list[bytes]:
+    """Return the synthetic DICOM films the demo PACS holds for ``patient``, filed under their MRN.
+
+    Two films the registry does not have yet (a later standing lateral and PA), so a surgeon can find
+    and fetch them on the PACS page. Their UIDs derive from the MRN, so loading twice stores them once.
+    """
+    taken = patient.films.order_by("-taken_on").values_list("taken_on", flat=True).first()
+    day = taken + timedelta(days=180) if taken else None
+    lateral = synthetic.lateral_film(ss=41.0, pt=17.0, ll=56.0, tk=33.0, sva=18.0)
+    pa = synthetic.pa_film(upper_tilt=10.0, lower_tilt=-9.0)
+    return [
+        synthetic.dicom_bytes(
+            data.image,
+            orientation=orientation,
+            patient_id=patient.mrn,
+            uid_seed=f"openspine-demo-pacs:{patient.mrn}:{view}",
+            study_date=day,
+        )
+        for data, view, orientation in ((lateral, "lateral", ("A", "F")), (pa, "pa", ("L", "F")))
+    ]

@@ -35,7 +35,11 @@ def compute_film_values(request, public_id: UUID, payload: LandmarksIn):
     """Answer the values of the landmarks (original image pixels, y down); nothing is saved."""
     film = get_film_for(request.user, public_id, action="measure")
     return services.compute_values(
-        film, payload.landmarks, tk_upper_level=payload.tk_upper_level, calibration_mm=payload.calibration_mm
+        film,
+        payload.landmarks,
+        tk_upper_level=payload.tk_upper_level,
+        calibration_mm=payload.calibration_mm,
+        column_direction=payload.column_direction,
     )
 
 
@@ -50,5 +54,6 @@ def save_film_measurement(request, public_id: UUID, payload: LandmarksIn):
         inverted=payload.inverted,
         tk_upper_level=payload.tk_upper_level,
         calibration_mm=payload.calibration_mm,
+        column_direction=payload.column_direction,
     )
     return Status(201, record)

@@ -25,13 +25,41 @@ CORONAL_VALUES = (
     ("pt_cobb", _("Proximal thoracic Cobb"), "°"),
     ("mt_cobb", _("Main thoracic Cobb"), "°"),
     ("tll_cobb", _("Thoracolumbar/lumbar Cobb"), "°"),
+    ("apical_translation_mm", _("Lumbar apical vertebral translation from the CSVL (our convention)"), "mm"),
 )
+# The key holding the side of a value that has one (convexity, translation).
+SIDES = {
+    "pt_cobb": "pt_convex",
+    "mt_cobb": "mt_convex",
+    "tll_cobb": "tll_convex",
+    "apical_translation_mm": "apical_translation_side",
+}
+FLAG_TEXT = {
+    "needs_review": _(
+        "Check the clicks: PI differs from PT + SS by more than 1°, or an endplate is vertical."
+    ),
+    "orientation_unknown": _(
+        "The film does not say which side is the patient's left: sides are shown as image sides. "
+        "Choose the orientation below; it is never guessed from the pixels."
+    ),
+    "orientation_mismatch": _(
+        "The film's orientation header says the patient faces the other way than the S1 corners do: "
+        "the film may be flipped or the anterior and posterior corners swapped."
+    ),
+}
 CONVEX = {
     "image_right": _("convex to image right"),
     "image_left": _("convex to image left"),
     "patient_right": _("convex to the right"),
     "patient_left": _("convex to the left"),
     "straight": _("straight"),
+}
+TRANSLATION = {
+    "image_right": _("toward image right"),
+    "image_left": _("toward image left"),
+    "patient_right": _("to the right"),
+    "patient_left": _("to the left"),
+    "straight": _("on the CSVL"),
 }
 CALIBRATION_LABELS = {
     "manual": _("manual calibration"),
@@ -46,7 +74,9 @@ CALIBRATION_LABELS = {
 def value_labels(view: str) -> list[dict]:
     """Return the labelled value rows of a view, for the viewer's values table."""
     rows = CORONAL_VALUES if view != "standing_lateral" else SAGITTAL_VALUES
-    return [{"key": key, "label": str(label), "unit": unit} for key, label, unit in rows]
+    return [
+        {"key": key, "label": str(label), "unit": unit, "side": SIDES.get(key)} for key, label, unit in rows
+    ]
 
 
 def rows_for(measurement) -> list[dict]:
@@ -57,14 +87,15 @@ def rows_for(measurement) -> list[dict]:
         value = values.get(row["key"])
         if value is None:
             continue
-        convex = values.get(row["key"].replace("_cobb", "_convex")) if row["key"].endswith("_cobb") else None
+        convex = values.get(row["side"]) if row["side"] else None
+        sides = CONVEX if row["key"].endswith("_cobb") else TRANSLATION
         label = (measurement.calibration or {}).get("label", "none")
         calibration = str(CALIBRATION_LABELS.get(label, label)) if row["unit"] == "mm" else ""
         rows.append(
             {
                 **row,
                 "value": value,
-                "convex": str(CONVEX.get(convex, "")) if convex else "",
+                "convex": str(sides.get(convex, "")) if convex else "",
                 "calibration": calibration,
             }
         )

@@ -17,6 +17,7 @@ class LandmarksIn(InputSchema):
     tk_upper_level: str = "T4"
     calibration_mm: float | None = None
     inverted: bool = False
+    column_direction: str | None = None  # "L"/"R": asked only when the film's header lacks PatientOrientation
 
 
 class ValuesOut(Schema):

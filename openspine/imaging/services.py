@@ -118,15 +118,58 @@ def input_error(error: ScoreInputError) -> ValidationError:
     return ValidationError({error.item: message})
 
 
-def compute_values(film: Film, landmarks, *, tk_upper_level=TkLevel.T4, calibration_mm=None) -> dict:
-    """Return the values, flags and calibration of ``landmarks`` on ``film``; ValidationError if bad."""
+def header_direction(film: Film) -> str | None:
+    """Return PatientOrientation[0] of the film when it is one the view can use, else None.
+
+    Coronal films need L or R (which image side is the patient's left, imaging.md §2.4 step 3);
+    lateral films A or P (cross-checked with the anterior read from the corners, §2.2).
+    """
+    orientation = (film.dicom_spacing or {}).get("patient_orientation") or []
+    allowed = (
+        measure.SAGITTAL_DIRECTIONS if film.view == FilmView.STANDING_LATERAL else measure.COLUMN_DIRECTIONS
+    )
+    first = orientation[0] if orientation else None
+    return first if first in allowed else None
+
+
+def film_orientation(film: Film, reader_direction=None) -> tuple[str | None, str]:
+    """Return the column direction to use and its source: ``header``, ``reader`` or ``unknown``.
+
+    The header wins; the reader's answer is asked for (and used) only when the header lacks it, never
+    guessed from pixels (imaging.md §2.4 step 3).
+    """
+    header = header_direction(film)
+    if header is not None:
+        return header, "header"
+    if reader_direction in (None, ""):
+        return None, "unknown"
+    allowed = (
+        measure.SAGITTAL_DIRECTIONS if film.view == FilmView.STANDING_LATERAL else measure.COLUMN_DIRECTIONS
+    )
+    if reader_direction not in allowed:
+        raise ValidationError(
+            {
+                "column_direction": _("column_direction: %(value)s is not allowed; allowed: %(allowed)s.")
+                % {"value": reader_direction, "allowed": ", ".join(allowed)}
+            }
+        )
+    return reader_direction, "reader"
+
+
+def compute_values(
+    film: Film, landmarks, *, tk_upper_level=TkLevel.T4, calibration_mm=None, column_direction=None
+) -> dict:
+    """Return the values, flags and calibration of ``landmarks`` on ``film``; ValidationError if bad.
+
+    ``column_direction`` is the reader's answer to "which side is the patient's left" (L/R), used
+    only when the film's header has no PatientOrientation.
+    """
     if not isinstance(landmarks, dict):
         raise ValidationError({"landmarks": _("landmarks: give an object of name to [x, y].")})
     if tk_upper_level not in TkLevel.values:
         raise ValidationError({"tk_upper_level": _("tk_upper_level: allowed T4, T5.")})
     cal = film_calibration(film, landmarks, calibration_mm)
-    orientation = (film.dicom_spacing or {}).get("patient_orientation") or []
-    column_direction = orientation[0] if orientation and orientation[0] in ("L", "R") else None
+    column_direction, orientation_source = film_orientation(film, column_direction)
     try:
         result = measure.measure(
             landmarks,
@@ -141,6 +184,8 @@ def compute_values(film: Film, landmarks, *, tk_upper_level=TkLevel.T4, calibrat
     calibration = {"label": cal.label, "row_mm": cal.row_mm, "column_mm": cal.column_mm}
     if cal.label == "manual":
         calibration["marker_mm"] = float(calibration_mm)
+    calibration["column_direction"] = column_direction
+    calibration["orientation_source"] = orientation_source
     details = {key: value for key, value in result.details.items() if key != "conventions"}
     return {
         "values": dict(result.subscores),
@@ -153,7 +198,14 @@ def compute_values(film: Film, landmarks, *, tk_upper_level=TkLevel.T4, calibrat
 
 
 def save_measurement(
-    film: Film, landmarks, *, actor, tk_upper_level=TkLevel.T4, inverted=False, calibration_mm=None
+    film: Film,
+    landmarks,
+    *,
+    actor,
+    tk_upper_level=TkLevel.T4,
+    inverted=False,
+    calibration_mm=None,
+    column_direction=None,
 ) -> Measurement:
     """Save ``actor``'s reading of ``film``: the first reader's is primary, another reader's second.
 
@@ -162,7 +214,13 @@ def save_measurement(
     """
     if not landmarks:
         raise ValidationError({"landmarks": _("landmarks: place at least one landmark before saving.")})
-    computed = compute_values(film, landmarks, tk_upper_level=tk_upper_level, calibration_mm=calibration_mm)
+    computed = compute_values(
+        film,
+        landmarks,
+        tk_upper_level=tk_upper_level,
+        calibration_mm=calibration_mm,
+        column_direction=column_direction,
+    )
     clean = {name: [float(v) for v in point] for name, point in landmarks.items()}
     with transaction.atomic():
         Film.objects.select_for_update().filter(pk=film.pk).first()  # one primary reader per film

@@ -146,19 +146,32 @@ def dicom_bytes(
     monochrome1=False,
     orientation=("A", "F"),
     sop_class="1.2.840.10008.5.1.4.1.1.1.1",
+    patient_id="SYNTHETIC",
+    uid_seed=None,
+    study_date=None,
 ) -> bytes:
-    """Return a 16-bit DX DICOM of ``image`` with windowing and the given spacing attributes."""
+    """Return a 16-bit DX DICOM of ``image`` with windowing and the given spacing attributes.
+
+    ``uid_seed`` (a string) makes the UIDs repeatable, so loading the same synthetic film into a PACS
+    twice stores it once; without it every call gets new UIDs.
+    """
     from pydicom.dataset import FileDataset, FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = sop_class
-    meta.MediaStorageSOPInstanceUID = generate_uid()
+
+    def uid(part):
+        return generate_uid(entropy_srcs=[uid_seed, part]) if uid_seed else generate_uid()
+
+    meta.MediaStorageSOPInstanceUID = uid("instance")
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
     ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
     ds.SOPClassUID, ds.SOPInstanceUID = sop_class, meta.MediaStorageSOPInstanceUID
-    ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
-    ds.Modality, ds.PatientName, ds.PatientID = "DX", "SYNTHETIC^FILM", "SYNTHETIC"
+    ds.StudyInstanceUID, ds.SeriesInstanceUID = uid("study"), uid("series")
+    ds.Modality, ds.PatientName, ds.PatientID = "DX", "SYNTHETIC^FILM", patient_id
+    if study_date:
+        ds.StudyDate = study_date.strftime("%Y%m%d")
     values = np.asarray(image, dtype=np.uint16) * 16  # 12-bit range
     if monochrome1:
         values = 4095 - values

@@ -123,6 +123,7 @@ def _viewer_text() -> dict:
         "all_placed": _("All landmarks placed (or skipped)."),
         "outside": _("That click is outside the film."),
         "review": _("Check the clicks: PI differs from PT + SS by more than 1°, or an endplate is vertical."),
+        "flags": {key: str(value) for key, value in display.FLAG_TEXT.items()},
     }
 
 
@@ -142,10 +143,13 @@ def film_viewer(request, public_id):
         "values": display.value_labels(film.view),
         "calibrations": {key: str(label) for key, label in display.CALIBRATION_LABELS.items()},
         "convex": {key: str(label) for key, label in display.CONVEX.items()},
+        "translation": {key: str(label) for key, label in display.TRANSLATION.items()},
         "landmarks": mine.landmarks if mine else {},
         "tk_upper_level": mine.tk_upper_level if mine else "T4",
         "inverted": mine.inverted if mine else False,
         "calibration_mm": (mine.calibration or {}).get("marker_mm") if mine else None,
+        "header_direction": services.header_direction(film),
+        "column_direction": (mine.calibration or {}).get("column_direction") if mine else None,
         "can_measure": can(request.user, "imaging.measure"),
         "text": _viewer_text(),
     }
@@ -184,6 +188,7 @@ def _options(payload: dict) -> dict:
     return {
         "tk_upper_level": payload.get("tk_upper_level", "T4"),
         "calibration_mm": payload.get("calibration_mm"),
+        "column_direction": payload.get("column_direction"),
     }
 
 

@@ -91,3 +91,27 @@ def wrap(angle: float) -> float:
     elif wrapped <= -180.0:
         wrapped += 360.0
     return wrapped
+
+
+COLLINEAR = 1e-3  # numerical guard: |cross| below this share of the longest side squared is "a line"
+
+
+def circumcentre(name: str, a: Point, b: Point, c: Point) -> Point:
+    """Return the centre of the circle through three points (imaging.md §2.5: a femoral head from
+    three outline clicks, solved from the two perpendicular-bisector equations).
+
+    Near-collinear points have no useful circle and raise :class:`ScoreInputError` on ``name``.
+
+    >>> circumcentre("head", (0, 10), (10, 0), (0, -10))
+    (0.0, 0.0)
+    """
+    ab, ac = sub(b, a), sub(c, a)
+    d = 2 * cross(ab, ac)
+    longest = max(dot(ab, ab), dot(ac, ac), dot(sub(c, b), sub(c, b)))
+    if longest == 0 or abs(d) / 2 < COLLINEAR * longest:
+        raise ScoreInputError(name, None, "three points on the outline of the head, not on a line",
+                              hint="the three outline points are (nearly) collinear")
+    ab2, ac2 = dot(ab, ab), dot(ac, ac)
+    ux = (ac[1] * ab2 - ab[1] * ac2) / d
+    uy = (ab[0] * ac2 - ac[0] * ab2) / d
+    return (a[0] + ux, a[1] + uy)

@@ -41,13 +41,17 @@ from spinescores.radiograph.calibration import NONE, Calibration
 VERSION = "radiograph@imaging-v1"
 IDENTITY_TOLERANCE = 1.0  # degrees, *convention* of classifications.md §3.5
 TK_LEVELS = ("T4", "T5")
-COLUMN_DIRECTIONS = ("L", "R")
+COLUMN_DIRECTIONS = ("L", "R")  # coronal films: patient direction of increasing column
+SAGITTAL_DIRECTIONS = ("A", "P")  # lateral films
+ORIENTATION_UNKNOWN = "orientation_unknown"
+ORIENTATION_MISMATCH = "orientation_mismatch"
 FACING_FROM = ("s1", "l1", "t12", "tk_upper", "c2_inferior", "t2", "t5_inferior", "t10", "l2_inferior")
 CONVENTIONS = {
     "ll": "lordosis_positive", "c2_c7": "lordosis_positive", "tk": "kyphosis_positive",
     "t2_t5": "kyphosis_positive", "t10_l2": "kyphosis_positive", "pi_ll": "positive_is_lordosis_deficit",
     "sva_mm": "anterior_positive", "csva_mm": "anterior_positive", "csva_ref": "C7_ps_corner",
     "tpa": "positive_t1_anterior", "pt": "positive_ha_anterior",
+    "apical_translation_mm": "positive_toward_image_right",
 }
 # Kyphosis-positive κ between endplates, and the sign that gives the named output.
 SAGITTAL_ANGLES = {
@@ -81,8 +85,13 @@ def measure(landmarks: Any, *, view: str, calibration: Calibration = NONE, image
         When given, every landmark must lie on the image.
     tk_upper_level : "T4" or "T5"
         The level of the upper TK endplate, recorded with the result.
-    column_direction : "L" or "R", optional
-        PatientOrientation[0], the patient direction of increasing column, for the convex side.
+    column_direction : "L"/"R" (coronal) or "A"/"P" (lateral), optional
+        PatientOrientation[0], the patient direction of increasing column (DICOM C.7.6.1.1.1). On a
+        coronal film it names the patient side of each convexity; without it the side stays an image
+        side and the result carries ``orientation_unknown`` (imaging.md §2.4 step 3: "if absent, ask;
+        never guess from pixels"). On a lateral film it is cross-checked against the anterior
+        direction read from the endplate corners (§2.2); disagreement is ``orientation_mismatch``
+        (a flipped film or swapped corners).
 
     Returns
     -------
@@ -92,15 +101,21 @@ def measure(landmarks: Any, *, view: str, calibration: Calibration = NONE, image
         raise ScoreInputError("view", view, protocol.VIEWS)
     if tk_upper_level not in TK_LEVELS:
         raise ScoreInputError("tk_upper_level", tk_upper_level, TK_LEVELS)
-    if column_direction is not None and column_direction not in COLUMN_DIRECTIONS:
-        raise ScoreInputError("column_direction", column_direction, COLUMN_DIRECTIONS)
+    directions = SAGITTAL_DIRECTIONS if view in protocol.SAGITTAL_VIEWS else COLUMN_DIRECTIONS
+    if column_direction is not None and column_direction not in directions:
+        raise ScoreInputError("column_direction", column_direction, directions)
     points = read_landmarks(landmarks, view, image_size)
     frame = Frame(points, calibration)
     if view in protocol.SAGITTAL_VIEWS:
         values, flags = _sagittal(frame)
+        if column_direction is not None and frame.facing_from is not None:
+            header_right_is_anterior = column_direction == "A"
+            if header_right_is_anterior != (frame.anterior == frame.right):
+                flags = (*flags, ORIENTATION_MISMATCH)
     else:
         values, flags = _coronal(frame, column_direction)
     details = {"view": view, "calibration": calibration.label, "vertical": frame.vertical_source,
+               "column_direction": column_direction,
                "anterior_from": frame.facing_from, "tk_upper_level": tk_upper_level,
                "conventions": frozen_mapping(CONVENTIONS)}
     return RadiographResult(code="radiograph", version=VERSION, subscores=frozen_mapping(values),
@@ -192,17 +207,32 @@ class Frame:
         a, u = self.au(v)
         return math.degrees(math.atan2(a, u))
 
+    def head(self, prefix: str) -> geo.Point | None:
+        """Return a femoral head centre (mm): its clicked centre, or the circle through 3 outline points."""
+        outline = [f"{prefix}_outline_{n}" for n in (1, 2, 3)]
+        if prefix in self.points and outline[0] in self.points:
+            raise ScoreInputError(outline[0], self.points[outline[0]],
+                                  "either the centre or 3 outline points",
+                                  hint="the head " + prefix + " was given both ways")
+        if prefix in self.points:
+            return self.mm(prefix)
+        if outline[0] in self.points:
+            return geo.circumcentre(outline[0], *(self.mm(name) for name in outline))
+        return None
+
     def hip_axis(self) -> geo.Point:
-        heads = [name for name in ("femoral_head_1", "femoral_head_2") if name in self.points]
-        return geo.mean(*(self.mm(name) for name in heads))
+        """Return HA: the midpoint of the two head centres, or the single centre (imaging.md §2.5)."""
+        heads = [head for head in (self.head(p) for p in protocol.FEMORAL_HEADS) if head is not None]
+        return geo.mean(*heads)
 
 
 def _sagittal(frame: Frame) -> tuple[dict[str, float | None], tuple[str, ...]]:
     values: dict[str, float | None] = dict.fromkeys(
         ("pi", "pt", "ss", "ll", "pi_ll", "tk", "t2_t5", "t10_l2", "c2_c7", "sva_mm", "csva_mm", "tpa", "gt"))
     flags: tuple[str, ...] = ()
-    has_s1, has_head = frame.has("s1_anterior"), frame.has("femoral_head_1")
-    if frame.has("femoral_head_2") and not has_head:
+    has_s1 = frame.has("s1_anterior")
+    has_head = frame.head("femoral_head_1") is not None
+    if frame.head("femoral_head_2") is not None and not has_head:
         raise ScoreInputError("femoral_head_1", None, geo.ALLOWED["point"], hint="click the first head first")
     if has_head and not has_s1:
         raise ScoreInputError("s1_anterior", None, geo.ALLOWED["point"],
@@ -236,7 +266,7 @@ def _pelvis(frame: Frame) -> dict[str, float]:
     s1m = geo.mean(frame.mm("s1_anterior"), frame.mm("s1_posterior"))
     w = frame.au(geo.sub(frame.hip_axis(), s1m))
     if w == (0.0, 0.0):
-        raise ScoreInputError("femoral_head_1", frame.points["femoral_head_1"],
+        raise ScoreInputError("femoral_head_1", frame.points.get("femoral_head_1"),
                               "a point apart from the S1 endplate midpoint", hint="PT and PI are undefined")
     normal = (e[1], -e[0])  # e turned -90°: the endplate normal pointing into the sacrum
     return {"pt": math.degrees(math.atan2(w[0], -w[1])), "pi": geo.signed_angle(normal, w)}
@@ -279,6 +309,19 @@ def _coronal(frame: Frame, column_direction: str | None) -> tuple[dict[str, Any]
         values[curve + "_convex"] = _patient_side(result.details["convex_toward"], column_direction)
         flags.extend(result.flags)
     values.update(_apex_positions(frame))
+    values["apical_translation_mm"] = values["apical_translation_side"] = None
+    if values["csvl_x"] is not None:
+        # Apical vertebral translation (*convention*, built from the Lenke inputs of classifications.md
+        # §3.3 and the CSVL of imaging.md §2.8): the midpoint of the apical body's lateral margins
+        # to the CSVL, across the film (perpendicular to û), mm, positive toward image right.
+        offset = (values["body_left_x"] + values["body_right_x"]) / 2 - values["csvl_x"]
+        if frame.has_mm:
+            values["apical_translation_mm"] = offset
+        side = "straight" if offset == 0 else ("image_right" if offset > 0 else "image_left")
+        values["apical_translation_side"] = _patient_side(side, column_direction)
+    measured = any(values[c + "_cobb"] is not None for c in CURVES) or values["csvl_x"] is not None
+    if measured and column_direction is None:
+        flags.append(ORIENTATION_UNKNOWN)
     return values, tuple(dict.fromkeys(flags))
 
 

@@ -41,11 +41,23 @@ def _line(prefix: str) -> tuple[str, ...]:
     return (f"{prefix}_1", f"{prefix}_2")
 
 
+def _outline(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}_outline_{n}" for n in (1, 2, 3))
+
+
+# Each femoral head is either its centre (one click) or three points on its outline (circle fit,
+# imaging.md §1.2, §2.5); the reader skips the form not used.
+FEMORAL_HEADS = ("femoral_head_1", "femoral_head_2")
+
 SAGITTAL = (
     Step("femoral_head_1", "Femoral head centre", "股骨头中心", ("femoral_head_1",)),
+    Step("femoral_head_1_outline", "Femoral head outline, 3 points (instead of the centre)",
+         "股骨头轮廓3点（代替中心点）", _outline("femoral_head_1")),
     Step("femoral_head_2", "Second femoral head centre (if not superimposed)",
          "另一侧股骨头中心（未重叠时）",
          ("femoral_head_2",)),
+    Step("femoral_head_2_outline", "Second femoral head outline, 3 points (instead of its centre)",
+         "另一侧股骨头轮廓3点（代替中心点）", _outline("femoral_head_2")),
     Step("s1", "S1 superior endplate", "S1上终板",
          _endplate("s1")),
     Step("l1", "L1 superior endplate", "L1上终板",

@@ -30,7 +30,8 @@ def test_saved_measurement_equals_the_generating_geometry(lateral_film, lateral,
     record.refresh_from_db()
     for key, value in lateral.expected.items():
         assert record.values[key] == pytest.approx(value, abs=1e-3), key
-    assert record.calibration == {"label": "detector_plane", "row_mm": 0.3, "column_mm": 0.3}
+    assert record.calibration == {"label": "detector_plane", "row_mm": 0.3, "column_mm": 0.3,
+                                  "column_direction": "A", "orientation_source": "header"}
     assert record.reader_role == "primary" and record.software_version.startswith("openspine-imaging@")
     event = AuditEvent.objects.get(action="imaging.measurement.recorded")
     assert event.after["values"]["pi"] == pytest.approx(55, abs=1e-3)

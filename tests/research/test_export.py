@@ -72,7 +72,8 @@ def test_the_canary_scan_refuses_an_export_in_which_an_identifier_survives(cohor
     def leaky(record, event_id, limited):  # a future column that leaks the hospital number
         from openspine.patients.models import Patient
 
-        return (*original(record, event_id, limited)[:-1], Patient.objects.get(pk=record["patient_id"]).mrn)
+        mrn = Patient.objects.get(pk=record[rows.PATIENT]).mrn
+        return (*original(record, event_id, limited)[:-1], mrn)
 
     monkeypatch.setattr(rows, "_row", leaky)
     with pytest.raises(canary.IdentifierFound):
@@ -343,3 +344,31 @@ def test_the_canary_window_holds_a_window_of_patients_and_finds_every_one(cohort
         assert len(window.loaded) <= 2
     assert window.get(max(ids) + 1000) == ()
     assert sorted(window.values()) == sorted(everyone.values())
+
+
+@pytest.mark.parametrize("every", [1, 2, 5000])
+def test_the_block_writer_writes_the_same_bytes_as_line_by_line(cohort, monkeypatch, every):
+    """Issue 12: the long CSV is formatted and scanned a block at a time; its bytes must not change."""
+    monkeypatch.setattr(bundle, "BLOCK", every)
+    text, result = export_text(cohort)
+    lines = [csv.writer(bundle._Line(), lineterminator="\r\n").writerow(rows.columns_for("deidentified"))]
+    reference = bundle.CsvResult(rows=0, sha256="", stats=rows.RowStats())
+    lines += [line for _row, line in bundle._scanned_rows(cohort, mode="deidentified", progress=None,
+                                                          result=reference)]  # fmt: skip
+    assert text == "".join(lines) and result.counts == reference.counts and result.rows == reference.rows
+
+
+@pytest.mark.req("T-45")
+def test_the_block_scan_refuses_a_detected_identifier_in_any_row(cohort, monkeypatch):
+    original = rows._row
+    seen = []
+
+    def leaky(record, event_id, limited):  # only the last row leaks a mobile number
+        seen.append(1)
+        row = original(record, event_id, limited)
+        return (*row[:-1], "13912345678") if len(seen) == 12 else row
+
+    monkeypatch.setattr(rows, "_row", leaky)
+    with pytest.raises(canary.IdentifierFound) as refused:
+        export_text(cohort)
+    assert refused.value.kind == "phone"

@@ -259,7 +259,8 @@ def test_lumbar_apex_out_of_order_is_refused():
 @pytest.mark.parametrize(("kwargs", "field"), [
     ({"view": "oblique"}, "view"),
     ({"view": "standing_lateral", "tk_upper_level": "T3"}, "tk_upper_level"),
-    ({"view": "standing_lateral", "column_direction": "A"}, "column_direction"),
+    ({"view": "standing_lateral", "column_direction": "L"}, "column_direction"),
+    ({"view": "standing_pa", "column_direction": "A"}, "column_direction"),
 ])
 def test_bad_options_name_the_field(kwargs, field):
     with pytest.raises(ScoreInputError, match=field):
@@ -297,8 +298,10 @@ def test_impossible_geometry_names_the_field(points, field):
 
 
 def test_protocol_lists_named_steps_per_view():
-    first = protocol.landmark_names("standing_lateral")[:3]
-    assert first == ("femoral_head_1", "femoral_head_2", "s1_anterior")
+    first = protocol.landmark_names("standing_lateral")[:9]
+    assert first == ("femoral_head_1", "femoral_head_1_outline_1", "femoral_head_1_outline_2",
+                     "femoral_head_1_outline_3", "femoral_head_2", "femoral_head_2_outline_1",
+                     "femoral_head_2_outline_2", "femoral_head_2_outline_3", "s1_anterior")
     assert "mt_upper_1" in protocol.landmark_names("bending_right")
     assert all(step.name_zh for step in protocol.steps_for("standing_pa"))
 
@@ -360,3 +363,110 @@ def test_pelvis_alone_leaves_spinal_offsets_empty():
     values = run(to_image(pts)).subscores
     assert values["pi"] == pytest.approx(55)
     assert values["tpa"] is None and values["gt"] is None and values["sva_mm"] is None
+
+
+# --- femoral heads (imaging.md §1.2, §2.5) -----------------------------------------------------------
+
+def _outline(centre, radius, angles=(10.0, 130.0, 250.0)):
+    return [(centre[0] + radius * math.cos(math.radians(a)), centre[1] + radius * math.sin(math.radians(a)))
+            for a in angles]
+
+
+def test_a_head_from_three_outline_points_equals_its_centre_click():
+    """§2.5: a head from 3 outline points is the circumcentre; PI/PT/SS are those of the centre click."""
+    pts = lateral()
+    for n, p in enumerate(_outline(pts.pop("femoral_head_1"), 24.0), start=1):
+        pts[f"femoral_head_1_outline_{n}"] = p
+    values = run(to_image(pts, facing="left", row=0.15, col=0.2),
+                 calibration.Calibration(0.15, 0.2, "calibrated")).subscores
+    for key, value in {"pt": 15, "pi": 55, "ss": 40, "tpa": 10}.items():
+        assert values[key] == pytest.approx(value, abs=1e-6), key
+
+
+def test_two_heads_not_superimposed_use_their_midpoint():
+    """§2.5: HA = mean of the two head centres (the accepted convention when they are apart)."""
+    pts = lateral(pt=20.0)
+    ha = pts["femoral_head_1"]
+    pts["femoral_head_1"] = (ha[0] - 6.0, ha[1] + 4.0)
+    for n, p in enumerate(_outline((ha[0] + 6.0, ha[1] - 4.0), 22.0), start=1):
+        pts[f"femoral_head_2_outline_{n}"] = p
+    values = run(to_image(pts)).subscores
+    assert values["pt"] == pytest.approx(20, abs=1e-6) and values["pi"] == pytest.approx(60, abs=1e-6)
+    one_head = run(to_image(pts | {"femoral_head_1": ha}) | {}).subscores  # moved head alone would differ
+    assert one_head["pt"] != pytest.approx(values["pt"], abs=1e-3)
+
+
+@given(st.floats(-60, 60), st.floats(-60, 60), st.floats(5, 40), st.floats(0, 359))
+def test_circumcentre_recovers_any_circle(cx, cy, radius, start):
+    from spinescores.classification import _geometry as geo
+
+    a, b, c = _outline((cx, cy), radius, (start, start + 100, start + 220))
+    centre = geo.circumcentre("head", a, b, c)
+    assert centre == pytest.approx((cx, cy), abs=1e-6)
+
+
+def test_collinear_outline_points_and_both_forms_are_refused():
+    pts = lateral()
+    ha = pts.pop("femoral_head_1")
+    line = {f"femoral_head_1_outline_{n}": (ha[0] + n, ha[1] + 2 * n) for n in (1, 2, 3)}
+    with pytest.raises(ScoreInputError, match="femoral_head_1_outline_1.*collinear"):
+        run(pts | line)
+    circle = {f"femoral_head_1_outline_{n}": p for n, p in enumerate(_outline(ha, 20), start=1)}
+    with pytest.raises(ScoreInputError, match="femoral_head_1_outline_1.*both ways"):
+        run(pts | circle | {"femoral_head_1": ha})
+    with pytest.raises(ScoreInputError, match="femoral_head_1_outline_3.*unfinished"):
+        run(pts | {k: v for k, v in circle.items() if not k.endswith("_3")})
+
+
+# --- orientation header (imaging.md §2.2, §2.4 step 3) ------------------------------------------------
+
+def test_lateral_orientation_header_is_cross_checked_with_the_s1_corners():
+    facing_right = to_image(lateral())
+    assert measure.ORIENTATION_MISMATCH not in run(facing_right, column_direction="A").flags
+    flipped = run(facing_right, column_direction="P")
+    assert measure.ORIENTATION_MISMATCH in flipped.flags
+    assert flipped.subscores["pi"] == pytest.approx(55)  # values stay; the reader is told to check
+    facing_left = to_image(lateral(), facing="left")
+    assert measure.ORIENTATION_MISMATCH not in run(facing_left, column_direction="P").flags
+    assert measure.ORIENTATION_MISMATCH in run(facing_left, column_direction="A").flags
+    assert run(facing_left).flags == ()  # no header: nothing to cross-check
+
+
+def test_coronal_film_without_orientation_keeps_image_sides_and_says_so():
+    points = coronal_line("mt_upper", (500, 1000), 20) | coronal_line("mt_lower", (500, 2000), -20)
+    unknown = measure.measure(points, view="standing_pa")
+    assert unknown.subscores["mt_convex"] in ("image_right", "image_left")
+    assert measure.ORIENTATION_UNKNOWN in unknown.flags
+    known = measure.measure(points, view="standing_pa", column_direction="L")
+    assert known.subscores["mt_convex"].startswith("patient_") and known.flags == ()
+    assert known.subscores["mt_cobb"] == unknown.subscores["mt_cobb"] == pytest.approx(40)
+
+
+# --- apical vertebral translation (classifications.md §3.3, imaging.md §2.8) --------------------------
+
+APEX = {"s1_centre": (1000, 3000), "apex_body_left": (1100, 2000), "apex_pedicle_left": (1150, 2000),
+        "apex_pedicle_right": (1250, 2000), "apex_body_right": (1300, 2000)}
+
+
+def test_apical_translation_is_the_apex_body_midpoint_to_the_csvl_in_mm():
+    values = measure.measure(APEX, view="standing_pa", calibration=MM, column_direction="L").subscores
+    assert values["apical_translation_mm"] == pytest.approx((1200 - 1000) * 0.2)  # 40 mm
+    assert values["apical_translation_side"] == "patient_left"
+    mirrored = {k: (2000 - x, y) for k, (x, y) in APEX.items()}
+    mirrored = {"s1_centre": mirrored["s1_centre"], "apex_body_left": mirrored["apex_body_right"],
+                "apex_pedicle_left": mirrored["apex_pedicle_right"],
+                "apex_pedicle_right": mirrored["apex_pedicle_left"],
+                "apex_body_right": mirrored["apex_body_left"]}
+    values = measure.measure(mirrored, view="standing_pa", calibration=MM, column_direction="L").subscores
+    assert values["apical_translation_mm"] == pytest.approx(-40)
+    assert values["apical_translation_side"] == "patient_right"
+
+
+def test_apical_translation_follows_the_marked_vertical_and_needs_calibration():
+    # The content is tilted: the true vertical through S1 leans right by 100 px per 1000 rows, so the
+    # CSVL passes x = 1100 at the apex row and the apex body midpoint (1200) is 100 px from it.
+    tilted = APEX | {"vertical_top": (1100, 2000), "vertical_bottom": (1000, 3000)}
+    values = measure.measure(tilted, view="standing_pa", calibration=MM, column_direction="L").subscores
+    assert values["apical_translation_mm"] == pytest.approx(100 * 0.2 * math.cos(math.atan(0.1)))
+    bare = measure.measure(APEX, view="standing_pa").subscores
+    assert bare["apical_translation_mm"] is None and bare["apical_translation_side"] == "image_right"

@@ -19,3 +19,10 @@ def pct(value) -> str:
 @register.filter
 def disease_area_label(value) -> str:
     return str(dict(DiseaseArea.choices).get(value, value or "—"))
+
+
+@register.filter
+def procedure_group_label(value) -> str:
+    from openspine.surgery.forms import GROUP_LABELS
+
+    return str(GROUP_LABELS.get(value, value or "—"))

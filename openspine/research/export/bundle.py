@@ -99,17 +99,88 @@ def write_long_csv(cohort_version, out, *, mode: str, progress=None) -> CsvResul
 
     ``progress(rows_written)`` is called every :data:`PROGRESS_EVERY` rows; it may raise
     :class:`Cancelled`. Raises :class:`canary.IdentifierFound` when an identifier survives.
+
+    Rows are formatted and scanned a block at a time, not line by line (issue 12: the per-line
+    regex and write were half the export's time): each patient's lines are checked at once against
+    that patient's identifiers (an identifier never holds a line break, so a hit in the block is a
+    hit in one of its lines), and the detectors run once over a block of :data:`BLOCK` rows. The
+    bytes written are the same as line by line.
     """
+    operations, follow_ups = cohort_plan(cohort_version)
+    columns = columns_for(mode)
     result = CsvResult(rows=0, sha256="", stats=RowStats())
+    result.identifiers = identifiers = canary.CanaryWindow(
+        operations.values_list("patient_id", flat=True).distinct()
+    )
+    result.counts = counts = dict.fromkeys(columns, 0)
     digest = hashlib.sha256()
-    header = csv.writer(_Line(), lineterminator="\r\n").writerow(columns_for(mode))
+    header = csv.writer(_Line(), lineterminator="\r\n").writerow(columns)
     out.write(header)
     digest.update(header.encode("utf-8"))
-    for _row, line in _scanned_rows(cohort_version, mode=mode, progress=progress, result=result):
-        out.write(line)
-        digest.update(line.encode("utf-8"))
+    block = _Block(out, digest, columns, counts, identifiers)
+    stats = result.stats
+    every = PROGRESS_EVERY
+    for patient_id, row in iter_long_rows(follow_ups, mode=mode, stats=stats):
+        block.add(patient_id, row)
+        if stats.rows % every == 0 or block.size >= BLOCK:
+            block.flush()
+            if progress and stats.rows % every == 0:
+                progress(stats.rows)
+    block.flush()
+    result.rows = stats.rows
     result.sha256 = digest.hexdigest()
     return result
+
+
+BLOCK = 2000
+
+
+class _Block:
+    """Rows waiting to be formatted, scanned (T-45) and written as one piece of the long CSV."""
+
+    def __init__(self, out, digest, columns, counts, identifiers):
+        self.out, self.digest, self.columns, self.counts, self.identifiers = (
+            out, digest, columns, counts, identifiers
+        )  # fmt: skip
+        self.rows: list = []
+        self.texts: list[str] = []
+        self.size = 0
+        self.patient = None
+        self.patient_rows: list = []
+
+    def add(self, patient_id, row) -> None:
+        if patient_id != self.patient:
+            self._close_patient()
+            self.patient = patient_id
+        self.patient_rows.append([neutralise(value) for value in row])
+        self.rows.append(row)
+        self.size += 1
+
+    def _close_patient(self) -> None:
+        if not self.patient_rows:
+            return
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerows(self.patient_rows)
+        text = buffer.getvalue()
+        for value in self.identifiers.get(self.patient, ()):
+            if value in text:
+                raise canary.IdentifierFound("patient identifier")
+        self.texts.append(text)
+        self.patient_rows = []
+
+    def flush(self) -> None:
+        self._close_patient()
+        if not self.texts:
+            return
+        text = "".join(self.texts)
+        kind = canary.detect(text)
+        if kind:
+            raise canary.IdentifierFound(kind)
+        self.out.write(text)
+        self.digest.update(text.encode("utf-8"))
+        for name, values in zip(self.columns, zip(*self.rows, strict=True), strict=True):
+            self.counts[name] += len(values) - values.count(None) - values.count("")
+        self.rows, self.texts, self.size = [], [], 0
 
 
 def write_long_parquet(cohort_version, root, *, mode: str, progress=None) -> tuple[CsvResult, list]:

@@ -132,7 +132,9 @@
   function payload() {
     var marker = document.getElementById("im-marker").value;
     var tk = document.getElementById("im-tk");
+    var side = document.getElementById("im-side");
     return JSON.stringify({ landmarks: points, tk_upper_level: tk ? tk.value : "T4",
+                            column_direction: side && side.value ? side.value : null,
                             calibration_mm: marker ? Number(marker) : null, inverted: view.inverted });
   }
 
@@ -161,7 +163,8 @@
       state.computing -= 1;
       if (!res.ok) { showErrors(res.body.errors || {}); return; }
       state.values = res.body.values; state.calibration = res.body.calibration; state.flags = res.body.flags;
-      status(res.body.flags.length ? text.review : "", res.body.flags.length > 0);
+      var notes = res.body.flags.map(function (f) { return text.flags[f] || text.review; });
+      status(notes.join(" "), res.body.flags.length > 0);
       renderValues();
     });
   }
@@ -198,11 +201,12 @@
           note.textContent = cfg.calibrations[label] || label;
           td.appendChild(note);
         }
-        var convex = state.values[row.key.replace("_cobb", "_convex")];
-        if (row.key.indexOf("_cobb") > 0 && convex) {
+        var convex = row.side ? state.values[row.side] : null;
+        if (convex) {
           var side = document.createElement("span");
           side.className = "im-convex";
-          side.textContent = cfg.convex[convex] || convex;
+          var sides = row.key.indexOf("_cobb") > 0 ? cfg.convex : cfg.translation;
+          side.textContent = sides[convex] || convex;
           td.appendChild(side);
         }
       }
@@ -303,12 +307,13 @@
   });
   document.getElementById("im-level").addEventListener("input", function (e) { view.level = Number(e.target.value); draw(); });
   document.getElementById("im-window").addEventListener("input", function (e) { view.window = Number(e.target.value); draw(); });
-  ["im-marker", "im-tk"].forEach(function (id) {
+  ["im-marker", "im-tk", "im-side"].forEach(function (id) {
     var el = document.getElementById(id);
     if (el) { el.addEventListener("change", function () { changed(); }); }
   });
   if (cfg.calibration_mm) { document.getElementById("im-marker").value = cfg.calibration_mm; }
   if (document.getElementById("im-tk")) { document.getElementById("im-tk").value = cfg.tk_upper_level; }
+  if (document.getElementById("im-side") && cfg.column_direction) { document.getElementById("im-side").value = cfg.column_direction; }
 
   var ready = new Promise(function (resolve) {
     image.onload = function () { resize(); fit(); resolve(); };
