@@ -7,6 +7,7 @@ source ids (proms.md), never from here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -134,14 +135,22 @@ def mean_changes(operations, today: date) -> list[MeanChange]:
     # once per follow-up score instead of once per aggregate (three times as slow through .annotate).
     reached_sql, reached_params = _reached_sums()
     summary = (
-        "SELECT instrument, timepoint, COUNT(change), AVG(change), STDDEV_SAMP(change), "  # noqa: S608
+        "SELECT instrument, timepoint, COUNT(change), AVG(change), SUM(change * change), "  # noqa: S608
         f"{reached_sql} FROM ({sql}) AS pairs WHERE change IS NOT NULL GROUP BY instrument, timepoint"
     )
     with connection.cursor() as cursor:
         cursor.execute(summary, [*reached_params, *sql_params])
-        keys = ("instrument", "timepoint", "pairs", "mean", "sd", "mcid", "deterioration")
-        changes = [_mean_change(dict(zip(keys, row, strict=True))) for row in cursor.fetchall()]
+        keys = ("instrument", "timepoint", "pairs", "mean", "squares", "mcid", "deterioration")
+        changes = [_mean_change(_with_sd(dict(zip(keys, row, strict=True)))) for row in cursor.fetchall()]
     return sorted(changes, key=lambda m: (m.instrument, metrics.timepoint_sort_key(m.timepoint)))
+
+
+def _with_sd(row: dict) -> dict:
+    """Add the sample SD from the sum of squares: SQLite's STDDEV_SAMP raises on a single pair
+    (PostgreSQL returns NULL), so the SD is finished here, None below two pairs."""
+    n, mean, squares = row["pairs"], row["mean"], row.pop("squares")
+    row["sd"] = math.sqrt(max(squares - n * mean * mean, 0.0) / (n - 1)) if n >= 2 else None
+    return row
 
 
 def _sign(code: str) -> float:

@@ -116,10 +116,34 @@ class MyOutcomesFilter(QualityFilter):
 
     curve = forms.ChoiceField(label=_("Learning curve: outcome"), required=False)
     group = forms.ChoiceField(label=_("Procedure group"), required=False)
-    p0 = forms.FloatField(label=_("Acceptable rate p0"), required=False, min_value=0.001, max_value=0.999)
-    p1 = forms.FloatField(label=_("Unacceptable rate p1"), required=False, min_value=0.001, max_value=0.999)
-    alpha = forms.FloatField(label=_("alpha"), required=False, min_value=0.001, max_value=0.499)
-    beta = forms.FloatField(label=_("beta"), required=False, min_value=0.001, max_value=0.499)
+    p0 = forms.FloatField(
+        label=_("Acceptable rate p0"),
+        required=False,
+        min_value=0.001,
+        max_value=0.999,
+        widget=forms.NumberInput(attrs={"placeholder": "0.10", "step": "any"}),
+    )
+    p1 = forms.FloatField(
+        label=_("Unacceptable rate p1"),
+        required=False,
+        min_value=0.001,
+        max_value=0.999,
+        widget=forms.NumberInput(attrs={"placeholder": "0.20", "step": "any"}),
+    )
+    alpha = forms.FloatField(
+        label=_("alpha"),
+        required=False,
+        min_value=0.001,
+        max_value=0.499,
+        widget=forms.NumberInput(attrs={"placeholder": "0.05", "step": "any"}),
+    )
+    beta = forms.FloatField(
+        label=_("beta"),
+        required=False,
+        min_value=0.001,
+        max_value=0.499,
+        widget=forms.NumberInput(attrs={"placeholder": "0.05", "step": "any"}),
+    )
 
     def __init__(self, *args, rules=(), groups=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -241,3 +241,38 @@ def learning_curve(
         for t, (r, value) in enumerate(zip(rows, result.chart.values, strict=True))
     )
     return Curve(key, "", len(rows), cases, result, charts.learning_curve_svg(title, cases, result))
+
+
+def cached_curve(
+    viewer, subject, key: str, today, *, area: str, group: str, title: str, **parameters
+) -> Curve:
+    """Return the learning curve of ``subject`` (all years), kept :data:`CACHE_SECONDS` in the cache.
+
+    The chart is drawn by vl-convert (a few hundred milliseconds), so it is kept like the figures,
+    under the viewer's department, the subject, the rule, group, parameters, day and language.
+    """
+    from django.core.cache import cache
+
+    from openspine.analytics.indicators import Period, Scope, signed_operations
+
+    cache_key = ":".join(
+        [
+            "analytics.mine.curve",
+            f"dept-{viewer.department_id}",
+            f"subject-{subject.pk}",
+            key,
+            group or "all",
+            area or "all",
+            today.isoformat(),
+            translation.get_language() or "",
+            ",".join(f"{name}={value:g}" for name, value in sorted(parameters.items())),
+        ]
+    )
+
+    def draw() -> Curve:
+        career = Scope(Period(CAREER_START, today), today, disease_area=area)
+        operations = signed_operations(Operation.objects.visible_to(viewer), career)
+        rows = case_sequence(operations, key, today, surgeon_id=subject.pk, group=group)
+        return learning_curve(rows, key, title=title, **parameters)
+
+    return cache.get_or_set(cache_key, draw, CACHE_SECONDS)

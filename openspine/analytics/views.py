@@ -260,17 +260,13 @@ def my_outcomes(request):
     figures, curve = None, None
     if subject is not None:
         figures = myoutcomes.cached_build(user, scope, subject)
-        career = indicators.Scope(indicators.Period(myoutcomes.CAREER_START, today), today, disease_area=area)
-        sequence = myoutcomes.case_sequence(
-            indicators.signed_operations(Operation.objects.visible_to(user), career),
+        curve = myoutcomes.cached_curve(
+            user,
+            subject,
             key,
             today,
-            surgeon_id=subject.pk,
+            area=area,
             group=group,
-        )
-        curve = myoutcomes.learning_curve(
-            sequence,
-            key,
             title=f"{dict(rules)[key]}, {GROUP_LABELS.get(group, _('all procedure groups'))}",
             acceptable_rate=chosen.get("p0") or myoutcomes.ACCEPTABLE_RATE,
             unacceptable_rate=chosen.get("p1") or myoutcomes.UNACCEPTABLE_RATE,

@@ -166,3 +166,12 @@ def test_a_curve_with_one_case_says_too_few(client_for, surgeon):
     bulk_operations(surgeon, [{}])
     response = client_for(surgeon).get(URL, {"year": 2024})
     assert "Too few cases for a learning curve: 1." in response.content.decode()
+
+
+def test_one_pair_has_no_sd_and_two_pairs_the_sample_sd():
+    """SQLite's STDDEV_SAMP raised on a single pair and broke the page; the SD is finished in Python."""
+    from openspine.analytics.effectiveness import _with_sd
+
+    assert _with_sd({"pairs": 1, "mean": 4.0, "squares": 16.0})["sd"] is None
+    # changes 2 and 6: mean 4, sample SD sqrt(((2-4)^2 + (6-4)^2) / 1) = 2.828
+    assert _with_sd({"pairs": 2, "mean": 4.0, "squares": 40.0})["sd"] == pytest.approx(math.sqrt(8))
