@@ -446,6 +446,7 @@ MATRIX: dict = {
     "teaching:caselog_mine": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:caselog_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:caselog_handbook": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
+    "teaching:caselog_handbook_pdf": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:autonomy_chart": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:autonomy_export": {"GET": _login_page(resident=200), "POST": row(405, anonymous=302)},
     "teaching:entry_rate": object_action("resident", post=404),

@@ -84,7 +84,11 @@ def autonomy_svg(points) -> str:
     ]
     # Vega-Lite evaluates labelExpr itself; the labels are our own translated Zwisch names.
     label_expr = json.dumps(["", *labels], ensure_ascii=False) + "[datum.value]"
-    x = alt.X("date:T", title=_("Date of operation"), axis=alt.Axis(format="%Y-%m"))
+    x = alt.X(
+        "date:T",
+        title=_("Date of operation"),
+        axis=alt.Axis(format="%Y-%m-%d", labelOverlap=True, labelAngle=0),
+    )
     y = alt.Y(
         "level:Q",
         title=_("Zwisch level (attending)"),
@@ -95,8 +99,12 @@ def autonomy_svg(points) -> str:
     base = alt.Chart(alt.Data(values=values))
     chart = (
         alt.layer(
-            base.mark_line(strokeWidth=1, opacity=0.6).encode(x=x, y=y, color=colour),
-            base.mark_point(filled=True, size=50).encode(x=x, y=y, color=colour, shape="category:N"),
+            base.mark_line(strokeWidth=1, opacity=0.6).encode(
+                x=x, y=y, color=alt.Color("category:N", legend=None)
+            ),
+            base.mark_point(filled=True, size=50).encode(
+                x=x, y=y, color=colour, shape=alt.Shape("category:N", title=_("Category"))
+            ),
         )
         .properties(
             width=WIDTH,

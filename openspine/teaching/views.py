@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -286,4 +287,30 @@ def caselog_handbook(request):
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = 'attachment; filename="case-log-handbook.xlsx"'
+    return response
+
+
+@require_GET
+def caselog_handbook_pdf(request):
+    """Download the same handbook-shaped log as a PDF (WeasyPrint, Chinese glyphs embedded)."""
+    from openspine.core.pdf import render_pdf
+
+    check_capability(request.user, "caselog.view_own")
+    entries = _log_of(request.user)
+    rows = handbook.handbook_rows(entries, lambda e: _ratings(e, request.user)["attending"])
+    context = {
+        "title": handbook.TITLE,
+        "trainee_name": str(request.user),
+        "stage": services.stage_label(entries[0].trainee_stage) if entries else "",
+        "note_zh": handbook.LAYOUT_NOTE[0],
+        "note_en": handbook.LAYOUT_NOTE[1],
+        "columns": handbook.COLUMNS,
+        "rows": rows,
+    }
+    html = render_to_string("teaching/handbook_print.html", context, request=request)
+    data = render_pdf(html)
+    after = {"entries": len(rows), "format": "pdf"}
+    audit.record(request.user, "teaching.caselog.exported", None, after=after)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="case-log-handbook.pdf"'
     return response

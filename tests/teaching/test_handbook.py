@@ -52,3 +52,12 @@ def test_handbook_rows_hide_the_attendings_rating_until_the_trainee_rated(surgeo
     hidden = services.visible_ratings(entry, trainee)["attending"]
     (row,) = handbook.handbook_rows([entry], lambda e: hidden)
     assert row[7] == ""
+
+
+def test_handbook_pdf_embeds_chinese_glyphs_and_is_audited(client_for, trainee, confirmed):
+    from openspine.core.pdf import embedded_fonts
+
+    response = client_for(trainee).get(reverse("teaching:caselog_handbook_pdf"))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert any("CJK" in name for name in embedded_fonts(response.content))
+    assert AuditEvent.objects.filter(action="teaching.caselog.exported", after__format="pdf").exists()
